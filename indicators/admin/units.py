@@ -1,0 +1,141 @@
+from django import forms
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.db import transaction
+from django.utils.translation import gettext_lazy as _
+
+from indicators.admin.scoping import (
+    ProvinceScopedAdmin,
+    ScopedInline,
+    _province_ids,
+    is_province_admin,
+    scoped_choices,
+)
+from indicators.models import Membership, Province, Role, Unit
+
+User = get_user_model()
+
+
+@admin.register(Unit)
+class UnitAdmin(ProvinceScopedAdmin):
+    list_display = ["name_vi", "name_en", "kind", "is_focal_agency", "valid_from", "valid_to"]
+    list_filter = ["kind", "is_focal_agency", "province"]
+    search_fields = ["name_vi", "name_en", "code"]
+    list_select_related = ["province"]
+    autocomplete_fields = ["parent"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(ProvinceScopedAdmin):
+    list_display = ["user", "role", "province", "unit"]
+    list_filter = ["role", "province"]
+    search_fields = ["user__username", "user__email", "unit__name_vi"]
+    list_select_related = ["user", "province", "unit"]
+    autocomplete_fields = ["user", "unit"]
+
+
+class MembershipInline(ScopedInline, admin.TabularInline):
+    model = Membership
+    extra = 0
+    fields = ["province", "unit", "role"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(province__in=_province_ids(request))
+
+
+class ProvinceUserCreationForm(AdminUserCreationForm):
+    """A province admin creates a user together with their first membership, so that the new
+    account is in their province from the start (and stays visible to them)."""
+
+    province = forms.ModelChoiceField(label=_("province"), queryset=Province.objects.none())
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices)
+    unit = forms.ModelChoiceField(label=_("unit"), queryset=Unit.objects.none(), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        membership = Membership(
+            province=cleaned.get("province"), unit=cleaned.get("unit"), role=cleaned.get("role")
+        )
+        if cleaned.get("province") and cleaned.get("role"):
+            membership.full_clean(exclude=["user"], validate_unique=False)
+        return cleaned
+
+
+class PortalUserAdmin(UserAdmin):
+    """Superusers manage every account. A province admin sees the accounts of their province,
+    may create them (with a membership) and edit names, e-mail, activity and password, but
+    cannot grant staff or superuser status."""
+
+    inlines = [MembershipInline]
+    list_display = ["username", "email", "first_name", "last_name", "is_active", "is_staff"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(
+            memberships__province__in=_province_ids(request), is_superuser=False
+        ).distinct()
+
+    def _allowed(self, request, obj=None):
+        if request.user.is_superuser:
+            return True
+        if not is_province_admin(request):
+            return False
+        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
+
+    def has_module_permission(self, request):
+        return self._allowed(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_add_permission(self, request):
+        return self._allowed(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._allowed(request, obj) and obj != request.user
+
+    def get_fieldsets(self, request, obj=None):
+        if request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        if obj is None:
+            return [(None, {"fields": ["username", "usable_password", "password1", "password2",
+                                       "province", "role", "unit"]})]
+        return [
+            (None, {"fields": ["username", "password"]}),
+            (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
+            (_("Permissions"), {"fields": ["is_active"]}),
+        ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is None and not request.user.is_superuser:
+            kwargs["form"] = ProvinceUserCreationForm
+        form = super().get_form(request, obj, **kwargs)
+        if obj is None and not request.user.is_superuser:
+            form.base_fields["province"].queryset = scoped_choices(Province, request)
+            form.base_fields["unit"].queryset = scoped_choices(Unit, request)
+        return form
+
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change and "province" in form.cleaned_data:
+            Membership.objects.create(
+                user=obj,
+                province=form.cleaned_data["province"],
+                unit=form.cleaned_data.get("unit"),
+                role=form.cleaned_data["role"],
+            )
+
+
+admin.site.unregister(User)
+admin.site.register(User, PortalUserAdmin)

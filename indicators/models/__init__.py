@@ -1,0 +1,24 @@
+from indicators.models.framework import Criterion, Field, FieldCode, Methodology
+from indicators.models.geography import Province
+from indicators.models.plans import FieldTarget, Indicator, IndicatorTarget, Plan, Task
+from indicators.models.results import FieldResult, NationalResult, NationalStatistic
+from indicators.models.units import Membership, Role, Unit
+
+__all__ = [
+    "Criterion",
+    "Field",
+    "FieldCode",
+    "FieldResult",
+    "FieldTarget",
+    "Indicator",
+    "IndicatorTarget",
+    "Membership",
+    "Methodology",
+    "NationalResult",
+    "NationalStatistic",
+    "Plan",
+    "Province",
+    "Role",
+    "Task",
+    "Unit",
+]

@@ -1,0 +1,80 @@
+"""Reads of the PAR framework, geography, results and memberships."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Q, QuerySet
+
+from indicators.models import (
+    Membership,
+    Methodology,
+    NationalResult,
+    NationalStatistic,
+    Plan,
+    Province,
+    Role,
+)
+
+
+def methodology_for_year(year: int, *, level: str = Methodology.Level.PROVINCE):
+    return (
+        Methodology.objects.filter(level=level, first_year__lte=year)
+        .filter(Q(last_year__isnull=True) | Q(last_year__gte=year))
+        .prefetch_related("fields")
+        .first()
+    )
+
+
+def provinces_on(day: dt.date) -> QuerySet[Province]:
+    return Province.objects.valid_on(day)
+
+
+def province_by_name(name: str, *, year: int) -> Province | None:
+    """The province of that name (English, Vietnamese or code) as the map stood at the end of
+    `year`: 'Quang Nam' in 2021 is the pre-2025 province, 'Da Nang' in 2025 the merged city."""
+    candidates = Province.objects.filter(
+        Q(code=name) | Q(name_en__iexact=name) | Q(name_vi__iexact=name)
+    )
+    return candidates.valid_on(dt.date(year, 12, 31)).first() or candidates.first()
+
+
+def memberships_of(user: AbstractBaseUser) -> QuerySet[Membership]:
+    if not user.is_authenticated:
+        return Membership.objects.none()
+    return Membership.objects.filter(user=user).select_related("province", "unit")
+
+
+def admin_province_ids(user: AbstractBaseUser) -> set[int]:
+    """Provinces a user may administer in Django admin (empty for a superuser: see is_superuser)."""
+    return set(
+        memberships_of(user).filter(role=Role.PROVINCE_ADMIN).values_list("province_id", flat=True)
+    )
+
+
+def national_ranking(year: int) -> QuerySet[NationalResult]:
+    """Every published result of a year: the ranking pool is the provinces that have one."""
+    return (
+        NationalResult.objects.filter(year=year)
+        .select_related("province")
+        .order_by("rank", "-index_pct", "province__name_vi")
+    )
+
+
+def result_years() -> list[int]:
+    return list(
+        NationalResult.objects.order_by("-year").values_list("year", flat=True).distinct()
+    )
+
+
+def national_average(year: int) -> NationalStatistic | None:
+    return NationalStatistic.objects.filter(year=year, metric="provinces_average_pct").first()
+
+
+def plans_of_province(province: Province) -> QuerySet[Plan]:
+    return (
+        Plan.objects.filter(province=province)
+        .prefetch_related("field_targets__field", "indicators__targets")
+        .order_by("-year")
+    )

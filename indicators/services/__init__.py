@@ -1,0 +1,1 @@
+"""Writes: loading bundled data, the demo, and the synthetic stand-ins."""

@@ -1,0 +1,356 @@
+"""The demo: two scenarios, loaded idempotently (a second run changes nothing).
+
+1. The seed's 2021: Quang Nam's Plan 5442/KH-UBND with the targets of plan_targets.csv, its
+   2021 departments and 18 district People's Committees; An Giang with its focal agency, the
+   Department of Information and Communications; synthetic 2019/2020 results for the provinces
+   the published data lacks.
+2. A live scenario on today's map: Da Nang city (with the former Quang Nam) with a demo plan
+   for the current year, tasks to the end of next year, and a synthetic last published year.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from indicators.models import (
+    FieldTarget,
+    Indicator,
+    IndicatorTarget,
+    Membership,
+    NationalResult,
+    Plan,
+    Province,
+    Role,
+    Task,
+    Unit,
+)
+from indicators.selectors import methodology_for_year, national_average
+from indicators.services import demo_data
+from indicators.services.par_data import par_data_load, read_csv
+from indicators.services.synthetic import Band, fill_curve, random_ranking
+
+DEMO_PASSWORD = "parportal"  # noqa: S105 - printed demo password, documented in the README
+OLD_MAP_END = dt.date(2025, 6, 30)
+NEW_MAP_START = dt.date(2025, 7, 1)
+SYNTHETIC_NOTE = (
+    "Synthetic demo figure: no full published table is bundled. Replace it by importing "
+    "MoHA's table in admin (Published PAR Index results → Import)."
+)
+
+# plan_targets.csv names the fields in the plan's own order; map its names to stable codes.
+PLAN_FIELD_CODES = {
+    "Directing and administering administrative reform": "directing",
+    "Development and implementation of legal documents in the province": "legal",
+    "Administrative procedure reform": "procedures",
+    "Reforming the organization of the state administrative apparatus": "apparatus",
+    "Public finance": "public_finance",
+    "Building and improving the quality of cadres, civil servants and public employees": (
+        "civil_service"
+    ),
+    "Administrative modernization": "modernization",
+    "Impact of administrative reform on people, organizations and socio-economic development": (
+        "impact"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    role: str
+    province: str
+    unit: str
+
+
+@transaction.atomic
+def demo_load(*, today: dt.date | None = None) -> list[DemoUser]:
+    today = today or timezone.localdate()
+    par_data_load()
+    users: list[DemoUser] = []
+    quang_nam = Province.objects.get(code="quang-nam")
+    an_giang = Province.objects.get(code="an-giang")
+    da_nang = Province.objects.get(code="da-nang-2025")
+
+    _units(quang_nam, demo_data.QUANG_NAM_DEPARTMENTS, demo_data.QUANG_NAM_DISTRICTS,
+           district_kind=Unit.Kind.DISTRICT_COMMITTEE, focal="snv", valid_to=OLD_MAP_END)
+    plan = _quang_nam_plan(quang_nam)
+    _tasks(plan, demo_data.QUANG_NAM_TASKS)
+    users += _users("qn", quang_nam, reporter_unit="nui-thanh", reviewer_unit="snv")
+
+    _units(an_giang, demo_data.AN_GIANG_DEPARTMENTS, demo_data.AN_GIANG_DISTRICTS,
+           district_kind=Unit.Kind.DISTRICT_COMMITTEE, focal="stttt", valid_to=OLD_MAP_END)
+    ag_plan, _ = Plan.objects.update_or_create(
+        province=an_giang,
+        number="DEMO-AG-2021",
+        defaults={
+            "year": 2021,
+            "issued_on": dt.date(2021, 1, 15),
+            "title": "Kế hoạch cải cách hành chính tỉnh An Giang năm 2021 (dữ liệu minh họa)",
+            "is_demo": True,
+            "source": "demo: tasks written for the demonstration",
+        },
+    )
+    _tasks(ag_plan, demo_data.AN_GIANG_TASKS)
+    users += _users("ag", an_giang, reporter_unit="long-xuyen", reviewer_unit="stttt")
+
+    for year in (2019, 2020):
+        synthetic_results_fill(year)
+
+    _units(da_nang, demo_data.DA_NANG_DEPARTMENTS, demo_data.DA_NANG_COMMUNES,
+           district_kind=Unit.Kind.COMMUNE_COMMITTEE, focal="snv", valid_from=NEW_MAP_START)
+    live_plan = _da_nang_plan(da_nang, today.year)
+    _tasks(live_plan, demo_data.DA_NANG_TASKS, base_year=today.year)
+    users += _users("dn", da_nang, reporter_unit="hai-chau", reviewer_unit="snv")
+    synthetic_latest_year_fill(today.year - 1)
+
+    admin, created = get_user_model().objects.get_or_create(
+        username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin"}
+    )
+    if created:
+        admin.set_password(DEMO_PASSWORD)
+        admin.save()
+    users.append(DemoUser("admin", "superuser", "", ""))
+    return users
+
+
+def _units(province, departments, localities, *, district_kind, focal,
+           valid_from=None, valid_to=None) -> None:
+    domain = f"{province.code}.demo.example"
+    rows = [(code, vi, en, kind) for code, vi, en, kind in departments]
+    rows += [(code, vi, en, district_kind) for code, vi, en in localities]
+    for code, name_vi, name_en, kind in rows:
+        Unit.objects.update_or_create(
+            province=province,
+            code=code,
+            defaults={
+                "name_vi": name_vi,
+                "name_en": name_en,
+                "kind": kind,
+                "is_focal_agency": code == focal,
+                "head_email": f"head.{code}@{domain}",
+                "valid_from": valid_from,
+                "valid_to": valid_to,
+            },
+        )
+
+
+def _quang_nam_plan(province: Province) -> Plan:
+    rows = [r for r in read_csv("plan_targets.csv") if r["province"] == "Quang Nam"]
+    whole = {r["target_kind"]: r for r in rows if r["field_name_en"] == "(whole index)"}
+    plan, _ = Plan.objects.update_or_create(
+        province=province,
+        number="5442/KH-UBND",
+        defaults={
+            "year": 2021,
+            "issued_on": dt.date(2021, 8, 19),
+            "title": "Kế hoạch nâng cao Chỉ số cải cách hành chính tỉnh Quảng Nam năm 2021",
+            "min_pct": Decimal(whole["min_index_pct"]["value"]),
+            "best_rank": int(whole["max_rank"]["value"]),
+            "is_demo": False,
+            "source": whole["min_index_pct"]["source"],
+        },
+    )
+    fields = {f.code: f for f in methodology_for_year(plan.year).fields.all()}
+    for row in rows:
+        if row["field_name_en"] == "(whole index)":
+            continue
+        field = fields[PLAN_FIELD_CODES[row["field_name_en"]]]
+        if row["target_kind"] == "max_rank":
+            FieldTarget.objects.update_or_create(
+                plan=plan,
+                field=field,
+                defaults={"best_rank": int(row["value"]), "note": row["note"]},
+            )
+        elif row["target_kind"] == "indicator_pct":
+            indicator, _ = Indicator.objects.update_or_create(
+                plan=plan,
+                code="online-services-integrated-pct",
+                defaults={
+                    "name_vi": "Tỷ lệ dịch vụ công trực tuyến mức độ 3, 4 tích hợp lên Cổng "
+                    "Dịch vụ công quốc gia",
+                    "name_en": row["note"].capitalize(),
+                    "unit_of_measure": "%",
+                    "aggregation": Indicator.Aggregation.RATIO,
+                    "field": field,
+                },
+            )
+            IndicatorTarget.objects.update_or_create(
+                indicator=indicator,
+                due_on=dt.date(2021, 12, 31),
+                defaults={"value": Decimal(row["value"]), "note": row["source"]},
+            )
+    return plan
+
+
+def _da_nang_plan(province: Province, year: int) -> Plan:
+    plan, _ = Plan.objects.update_or_create(
+        province=province,
+        number=f"DEMO-DN-{year}",
+        defaults={
+            "year": year,
+            "issued_on": dt.date(year, 1, 10),
+            "title": f"Kế hoạch nâng cao Chỉ số CCHC thành phố Đà Nẵng năm {year} "
+            "(chỉ tiêu minh họa)",
+            "min_pct": Decimal("90"),
+            "best_rank": 5,
+            "is_demo": True,
+            "source": "demo: targets invented for the live scenario",
+        },
+    )
+    ranks = {"procedures": 10, "civil_service": 10, "modernization": 5}
+    for field in methodology_for_year(year).fields.all():
+        FieldTarget.objects.update_or_create(
+            plan=plan,
+            field=field,
+            defaults={"best_rank": ranks.get(field.code, 8), "note": "demo target"},
+        )
+    return plan
+
+
+def _tasks(plan: Plan, rows, *, base_year: int | None = None) -> None:
+    fields = {f.code: f for f in methodology_for_year(plan.year).fields.all()}
+    units = {u.code: u for u in plan.province.units.all()}
+    localities = [u for u in units.values() if u.kind in ("district", "commune")]
+
+    def day(value) -> dt.date:
+        if isinstance(value, tuple):
+            offset, month, day_ = value
+            return dt.date(base_year + offset, month, day_)
+        return dt.date.fromisoformat(value)
+
+    for number, (field, title, title_en, lead, support, start, due) in enumerate(rows, start=1):
+        task, _ = Task.objects.update_or_create(
+            plan=plan,
+            code=f"{fields[field].number}.{number:02d}",
+            defaults={
+                "field": fields[field],
+                "title": title,
+                "title_en": title_en,
+                "lead_unit": units[lead],
+                "start_date": day(start),
+                "due_date": day(due),
+                "weight": Decimal("1"),
+            },
+        )
+        supporting = localities if support == ["*districts"] else [units[c] for c in support]
+        task.supporting_units.set(supporting)
+
+
+def _users(prefix: str, province: Province, *, reporter_unit: str, reviewer_unit: str):
+    units = {u.code: u for u in province.units.all()}
+    specs = [
+        ("reporter", Role.UNIT_REPORTER, units[reporter_unit]),
+        ("head", Role.UNIT_HEAD, units[reporter_unit]),
+        ("reviewer", Role.FOCAL_REVIEWER, units[reviewer_unit]),
+        ("committee", Role.COMMITTEE, None),
+        ("admin", Role.PROVINCE_ADMIN, None),
+    ]
+    made = []
+    for suffix, role, unit in specs:
+        username = f"{prefix}.{suffix}"
+        user, created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={
+                "email": f"{username}@demo.example",
+                "first_name": suffix.capitalize(),
+                "last_name": province.name_vi,
+                "is_staff": role == Role.PROVINCE_ADMIN,
+            },
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        Membership.objects.get_or_create(user=user, province=province, unit=unit, role=role)
+        made.append(DemoUser(username, role.label, province.name_vi, unit.name_vi if unit else ""))
+    return made
+
+
+# --- synthetic results -------------------------------------------------------------------
+
+
+def synthetic_results_fill(year: int) -> None:
+    """Fill a 63-province year around its published figures (see synthetic.fill_curve)."""
+    pool = list(Province.objects.valid_on(dt.date(year, 12, 31)).order_by("code"))
+    published = {
+        r.province_id: r
+        for r in NationalResult.objects.filter(year=year, is_synthetic=False, province__in=pool)
+    }
+    anchors = {r.rank: float(r.index_pct) for r in published.values() if r.rank and r.index_pct}
+    average = national_average(year)
+    if average is None or average.number is None:
+        raise ValueError(f"no published national average for {year}")
+    bands = _group_bands(year, len(pool))
+    values = fill_curve(
+        size=len(pool), anchors=anchors, mean=float(average.number), bands=bands,
+        top=float(max(anchors.values())) + 1,
+    )
+    ranked = {r.rank: r for r in published.values() if r.rank}
+    unranked = [p for p in pool if p.id not in published or not published[p.id].rank]
+    random.Random(f"par-{year}").shuffle(unranked)
+    free_ranks = [rank for rank in sorted(values) if rank not in ranked]
+    for rank, province in zip(free_ranks, unranked, strict=True):
+        NationalResult.objects.update_or_create(
+            year=year,
+            province=province,
+            defaults={
+                "index_pct": values[rank],
+                "rank": rank,
+                "status": NationalResult.Status.SYNTHETIC,
+                "is_synthetic": True,
+                "source": "synthetic",
+                "note": SYNTHETIC_NOTE,
+            },
+        )
+    for rank, result in ranked.items():
+        if result.index_pct is None:
+            # Published rank, missing value: the value is a stand-in, so the row is marked.
+            result.index_pct = values[rank]
+            result.is_synthetic = True
+            result.note = f"Index value synthetic; rank published. {result.note}".strip()
+            result.save(update_fields=["index_pct", "is_synthetic", "note"])
+
+
+def _group_bands(year: int, size: int) -> list[Band]:
+    """Published group counts (A >= 90 %, B 80-90 %, C 70-80 %) become rank bands."""
+    from indicators.models import NationalStatistic
+
+    counts = {
+        s.metric: int(s.number)
+        for s in NationalStatistic.objects.filter(
+            year=year, metric__in=["group_A_count", "group_B_count", "group_C_count"]
+        )
+        if s.number is not None
+    }
+    if len(counts) < 3 or sum(counts.values()) != size:
+        return []
+    a, b = counts["group_A_count"], counts["group_B_count"]
+    return [Band(a + 1, a + b, 80.0, 90.0), Band(a + b + 1, size, 70.0, 80.0)]
+
+
+def synthetic_latest_year_fill(year: int) -> None:
+    """The last published year on today's map: no table is bundled, so all of it is synthetic."""
+    pool = list(Province.objects.valid_on(dt.date(year, 12, 31)).order_by("code"))
+    if NationalResult.objects.filter(year=year, is_synthetic=False).exists():
+        return
+    values = random_ranking(size=len(pool), low=84.0, high=94.5, seed=f"par-{year}")
+    random.Random(f"par-order-{year}").shuffle(pool)
+    for rank, province in enumerate(pool, start=1):
+        NationalResult.objects.update_or_create(
+            year=year,
+            province=province,
+            defaults={
+                "index_pct": values[rank],
+                "rank": rank,
+                "status": NationalResult.Status.SYNTHETIC,
+                "is_synthetic": True,
+                "source": "synthetic",
+                "note": SYNTHETIC_NOTE,
+            },
+        )

@@ -1,0 +1,43 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from indicators import selectors
+
+
+@login_required
+def home(request):
+    memberships = list(selectors.memberships_of(request.user))
+    if not memberships:
+        if request.user.is_superuser:
+            return render(request, "indicators/superuser_home.html")
+        return render(request, "indicators/no_membership.html", status=403)
+    province = memberships[0].province
+    return render(
+        request,
+        "indicators/home.html",
+        {"province": province, "plans": selectors.plans_of_province(province)},
+    )
+
+
+@login_required
+def ranking(request):
+    """Published national results of a year (public to every logged-in user)."""
+    years = selectors.result_years()
+    try:
+        year = int(request.GET.get("year") or (years[0] if years else 0))
+    except ValueError:
+        year = years[0] if years else 0
+    results = list(selectors.national_ranking(year))
+    own = {m.province_id for m in selectors.memberships_of(request.user)}
+    return render(
+        request,
+        "indicators/ranking.html",
+        {
+            "year": year,
+            "years": years,
+            "results": results,
+            "own_province_ids": own,
+            "average": selectors.national_average(year),
+            "has_synthetic": any(r.is_synthetic for r in results),
+        },
+    )

@@ -1,0 +1,1 @@
+"""Periods, reports, reminders and scorecards arrive with the reporting issues."""
