@@ -6,8 +6,8 @@ invalid, the preview lists every bad row with its message and nothing is saved.
 
 from __future__ import annotations
 
-from import_export import fields, resources, widgets
 from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
 
 from indicators.models import FieldResult, FieldTarget, NationalResult, Plan, Province
 from indicators.selectors import admin_province_ids, methodology_for_year, province_by_name
@@ -17,7 +17,9 @@ def _year(row) -> int:
     try:
         return int(str(row.get("year", "")).strip())
     except ValueError as error:
-        raise ValueError(_("The year “%(value)s” is not a year.") % {"value": row.get("year")}) from error
+        raise ValueError(
+            _("The year “%(value)s” is not a year.") % {"value": row.get("year")}
+        ) from error
 
 
 class ProvinceWidget(widgets.ForeignKeyWidget):
@@ -82,6 +84,14 @@ class ScopedResource(resources.ModelResource):
             if isinstance(field.widget, ProvinceWidget):
                 field.widget.allowed_ids = self.allowed_ids
 
+    def get_instance(self, instance_loader, row):
+        # An unreadable key (unknown province, field, plan) is reported when the row's fields
+        # are validated, next to the column, like every other per-row mistake.
+        try:
+            return super().get_instance(instance_loader, row)
+        except ValueError:
+            return None
+
 
 class NationalResultResource(ScopedResource):
     province = fields.Field(attribute="province", column_name="province", widget=ProvinceWidget())
@@ -89,8 +99,18 @@ class NationalResultResource(ScopedResource):
     class Meta:
         model = NationalResult
         import_id_fields = ["year", "province"]
-        fields = ["year", "province", "index_pct", "rank", "total_score", "group", "status",
-                  "is_synthetic", "source", "note"]
+        fields = [
+            "year",
+            "province",
+            "index_pct",
+            "rank",
+            "total_score",
+            "group",
+            "status",
+            "is_synthetic",
+            "source",
+            "note",
+        ]
         clean_model_instances = True
         skip_unchanged = True
 
@@ -110,8 +130,18 @@ class FieldResultResource(ScopedResource):
     class Meta:
         model = FieldResult
         import_id_fields = ["year", "province", "field"]
-        fields = ["year", "province", "field", "points", "pct_of_max", "rank", "status",
-                  "is_synthetic", "source", "note"]
+        fields = [
+            "year",
+            "province",
+            "field",
+            "points",
+            "pct_of_max",
+            "rank",
+            "status",
+            "is_synthetic",
+            "source",
+            "note",
+        ]
         clean_model_instances = True
         skip_unchanged = True
 

@@ -63,9 +63,7 @@ def national_ranking(year: int) -> QuerySet[NationalResult]:
 
 
 def result_years() -> list[int]:
-    return list(
-        NationalResult.objects.order_by("-year").values_list("year", flat=True).distinct()
-    )
+    return list(NationalResult.objects.order_by("-year").values_list("year", flat=True).distinct())
 
 
 def national_average(year: int) -> NationalStatistic | None:

@@ -43,7 +43,7 @@ def redis_broker_url():
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.exceptions.ConnectionError as error:
         skip_or_fail(f"Redis at {url} does not answer: {error}")
-    assert settings.CELERY_BROKER_URL == url
+    assert url == settings.CELERY_BROKER_URL
     return url
 
 

@@ -62,7 +62,11 @@ def test_parse_email_url_rejects_unknown_scheme_and_missing_host():
 def _settings_in_subprocess(env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
     clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
     return subprocess.run(
-        [sys.executable, "-c", f"from par_portal import settings as s; print(repr(({expression})))"],
+        [
+            sys.executable,
+            "-c",
+            f"from par_portal import settings as s; print(repr(({expression})))",
+        ],
         env={**clean, **env},
         capture_output=True,
         text=True,

@@ -66,8 +66,10 @@ class CriterionInlineFormSet(BaseInlineFormSet):
                 ceiling, label = new_max.get(parent.pk, parent.max_points), str(parent)
             if ceiling is not None and points > ceiling:
                 raise ValidationError(
-                    _("The criteria under “%(parent)s” total %(sum)s points, more than its "
-                      "maximum of %(max)s.")
+                    _(
+                        "The criteria under “%(parent)s” total %(sum)s points, more than its "
+                        "maximum of %(max)s."
+                    )
                     % {"parent": label, "sum": points, "max": ceiling}
                 )
 

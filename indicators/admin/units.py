@@ -108,13 +108,31 @@ class PortalUserAdmin(UserAdmin):
         if request.user.is_superuser:
             return super().get_fieldsets(request, obj)
         if obj is None:
-            return [(None, {"fields": ["username", "usable_password", "password1", "password2",
-                                       "province", "role", "unit"]})]
+            return [
+                (
+                    None,
+                    {
+                        "fields": [
+                            "username",
+                            "usable_password",
+                            "password1",
+                            "password2",
+                            "province",
+                            "role",
+                            "unit",
+                        ]
+                    },
+                )
+            ]
         return [
             (None, {"fields": ["username", "password"]}),
             (_("Personal info"), {"fields": ["first_name", "last_name", "email"]}),
             (_("Permissions"), {"fields": ["is_active"]}),
         ]
+
+    def get_inline_instances(self, request, obj=None):
+        # On the add page the membership comes from the creation form's own fields.
+        return super().get_inline_instances(request, obj) if obj else []
 
     def get_form(self, request, obj=None, **kwargs):
         if obj is None and not request.user.is_superuser:

@@ -39,7 +39,9 @@ class Plan(models.Model):
     title = models.CharField(_("title"), max_length=500)
     document = models.FileField(_("document"), upload_to="plans/", blank=True)
     min_pct = models.DecimalField(_("target: minimum index (%)"), null=True, blank=True, **PERCENT)
-    best_rank = models.PositiveSmallIntegerField(_("target: top N nationally"), null=True, blank=True)
+    best_rank = models.PositiveSmallIntegerField(
+        _("target: top N nationally"), null=True, blank=True
+    )
     is_demo = models.BooleanField(
         _("demo targets"), default=False, help_text=_("Targets invented for the demonstration.")
     )
@@ -221,9 +223,12 @@ class Task(models.Model):
 
     def clean(self) -> None:
         errors = {}
-        if self.plan_id and self.lead_unit_id:
-            if self.lead_unit.province_id != self.plan.province_id:
-                errors["lead_unit"] = _("The lead unit belongs to another province.")
+        if (
+            self.plan_id
+            and self.lead_unit_id
+            and self.lead_unit.province_id != self.plan.province_id
+        ):
+            errors["lead_unit"] = _("The lead unit belongs to another province.")
         if self.plan_id and self.field_id and not self.field.methodology.covers(self.plan.year):
             errors["field"] = _("This field is not in the scheme of the plan's year.")
         if self.criterion_id and self.field_id and self.criterion.field_id != self.field_id:

@@ -53,7 +53,7 @@ class NationalResult(Provenance):
             models.CheckConstraint(
                 condition=Q(index_pct__isnull=True) | Q(index_pct__gte=0, index_pct__lte=100),
                 name="result_index_is_percent",
-                violation_error_message=_("The index must be between 0 and 100%."),
+                violation_error_message=_("The index must be between 0 and 100%%."),
             ),
             models.CheckConstraint(
                 condition=Q(rank__isnull=True) | Q(rank__gte=1),
@@ -103,7 +103,7 @@ class FieldResult(Provenance):
             models.CheckConstraint(
                 condition=Q(pct_of_max__isnull=True) | Q(pct_of_max__gte=0, pct_of_max__lte=100),
                 name="field_result_pct_is_percent",
-                violation_error_message=_("The share of the maximum must be between 0 and 100%."),
+                violation_error_message=_("The share of the maximum must be between 0 and 100%%."),
             ),
             models.CheckConstraint(
                 condition=Q(rank__isnull=True) | Q(rank__gte=1),

@@ -75,11 +75,13 @@ class Unit(models.Model):
     def clean(self) -> None:
         if self.parent_id and self.province_id and self.parent.province_id != self.province_id:
             raise ValidationError({"parent": _("The parent unit belongs to another province.")})
-        if self.province_id and self.valid_from and self.province.valid_to:
-            if self.valid_from > self.province.valid_to:
-                raise ValidationError(
-                    {"valid_from": _("The province no longer existed on that date.")}
-                )
+        if (
+            self.province_id
+            and self.valid_from
+            and self.province.valid_to
+            and self.valid_from > self.province.valid_to
+        ):
+            raise ValidationError({"valid_from": _("The province no longer existed on that date.")})
 
 
 class Role(models.TextChoices):

@@ -78,14 +78,26 @@ def demo_load(*, today: dt.date | None = None) -> list[DemoUser]:
     an_giang = Province.objects.get(code="an-giang")
     da_nang = Province.objects.get(code="da-nang-2025")
 
-    _units(quang_nam, demo_data.QUANG_NAM_DEPARTMENTS, demo_data.QUANG_NAM_DISTRICTS,
-           district_kind=Unit.Kind.DISTRICT_COMMITTEE, focal="snv", valid_to=OLD_MAP_END)
+    _units(
+        quang_nam,
+        demo_data.QUANG_NAM_DEPARTMENTS,
+        demo_data.QUANG_NAM_DISTRICTS,
+        district_kind=Unit.Kind.DISTRICT_COMMITTEE,
+        focal="snv",
+        valid_to=OLD_MAP_END,
+    )
     plan = _quang_nam_plan(quang_nam)
     _tasks(plan, demo_data.QUANG_NAM_TASKS)
     users += _users("qn", quang_nam, reporter_unit="nui-thanh", reviewer_unit="snv")
 
-    _units(an_giang, demo_data.AN_GIANG_DEPARTMENTS, demo_data.AN_GIANG_DISTRICTS,
-           district_kind=Unit.Kind.DISTRICT_COMMITTEE, focal="stttt", valid_to=OLD_MAP_END)
+    _units(
+        an_giang,
+        demo_data.AN_GIANG_DEPARTMENTS,
+        demo_data.AN_GIANG_DISTRICTS,
+        district_kind=Unit.Kind.DISTRICT_COMMITTEE,
+        focal="stttt",
+        valid_to=OLD_MAP_END,
+    )
     ag_plan, _ = Plan.objects.update_or_create(
         province=an_giang,
         number="DEMO-AG-2021",
@@ -103,8 +115,14 @@ def demo_load(*, today: dt.date | None = None) -> list[DemoUser]:
     for year in (2019, 2020):
         synthetic_results_fill(year)
 
-    _units(da_nang, demo_data.DA_NANG_DEPARTMENTS, demo_data.DA_NANG_COMMUNES,
-           district_kind=Unit.Kind.COMMUNE_COMMITTEE, focal="snv", valid_from=NEW_MAP_START)
+    _units(
+        da_nang,
+        demo_data.DA_NANG_DEPARTMENTS,
+        demo_data.DA_NANG_COMMUNES,
+        district_kind=Unit.Kind.COMMUNE_COMMITTEE,
+        focal="snv",
+        valid_from=NEW_MAP_START,
+    )
     live_plan = _da_nang_plan(da_nang, today.year)
     _tasks(live_plan, demo_data.DA_NANG_TASKS, base_year=today.year)
     users += _users("dn", da_nang, reporter_unit="hai-chau", reviewer_unit="snv")
@@ -120,8 +138,9 @@ def demo_load(*, today: dt.date | None = None) -> list[DemoUser]:
     return users
 
 
-def _units(province, departments, localities, *, district_kind, focal,
-           valid_from=None, valid_to=None) -> None:
+def _units(
+    province, departments, localities, *, district_kind, focal, valid_from=None, valid_to=None
+) -> None:
     domain = f"{province.code}.demo.example"
     rows = [(code, vi, en, kind) for code, vi, en, kind in departments]
     rows += [(code, vi, en, district_kind) for code, vi, en in localities]
@@ -288,7 +307,10 @@ def synthetic_results_fill(year: int) -> None:
         raise ValueError(f"no published national average for {year}")
     bands = _group_bands(year, len(pool))
     values = fill_curve(
-        size=len(pool), anchors=anchors, mean=float(average.number), bands=bands,
+        size=len(pool),
+        anchors=anchors,
+        mean=float(average.number),
+        bands=bands,
         top=float(max(anchors.values())) + 1,
     )
     ranked = {r.rank: r for r in published.values() if r.rank}

@@ -243,7 +243,9 @@ def _load_national_results() -> int:
                 ("rank", _int(row["rank"])),
                 ("group", row["group"]),
             ):
-                item.offer(figure, value, _quality(row["status"], figure), row["status"], row["source"])
+                item.offer(
+                    figure, value, _quality(row["status"], figure), row["status"], row["source"]
+                )
             if row["source"] not in item.sources:
                 item.sources.append(row["source"])
             if row["note"]:

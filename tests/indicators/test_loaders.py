@@ -134,9 +134,7 @@ def test_synthetic_years_keep_every_published_figure():
 def _snapshot():
     models = [m for m in apps.get_app_config("indicators").get_models()]
     models.append(apps.get_model("auth", "User"))
-    return {
-        model.__name__: sorted(map(repr, model.objects.values_list())) for model in models
-    }
+    return {model.__name__: sorted(map(repr, model.objects.values_list())) for model in models}
 
 
 def test_loading_twice_changes_nothing():
