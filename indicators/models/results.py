@@ -162,3 +162,7 @@ class NationalStatistic(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.metric} = {self.value}"
+
+    @property
+    def is_reported(self) -> bool:
+        return self.status.startswith("reported")

@@ -11,4 +11,4 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Logins (password: {DEMO_PASSWORD}):"))
         for user in users:
             where = " / ".join(part for part in (user.province, user.unit) if part)
-            self.stdout.write(f"  {user.username:<14} {user.role:<18} {where}")
+            self.stdout.write(f"  {user.username:<14} {user.role:<28} {where}")
