@@ -24,10 +24,14 @@ def skip_or_fail(reason: str) -> None:
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the bundled PAR data and the demo (loaded once per session)."""
+    from django.utils import timezone
+
     from indicators.services.demo import demo_load
+    from reporting.demo import demo_reporting_load
 
     with django_db_blocker.unblock():
         demo_load()
+        demo_reporting_load(today=timezone.localdate())
 
 
 @pytest.fixture

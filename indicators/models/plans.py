@@ -144,6 +144,18 @@ class Indicator(models.Model):
     reporting_units = models.ManyToManyField(
         Unit, verbose_name=_("units that report it"), blank=True, related_name="indicators"
     )
+    at_most = models.ForeignKey(
+        "self",
+        verbose_name=_("cannot exceed"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("e.g. dossiers resolved on time cannot exceed dossiers received"),
+    )
+    max_value = models.DecimalField(
+        _("largest allowed value"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("indicator")

@@ -125,6 +125,8 @@ def demo_load(*, today: dt.date | None = None) -> list[DemoUser]:
     )
     live_plan = _da_nang_plan(da_nang, today.year)
     _tasks(live_plan, demo_data.DA_NANG_TASKS, base_year=today.year)
+    _reported_indicators(live_plan)
+    _reported_indicators(plan)
     users += _users("dn", da_nang, reporter_unit="hai-chau", reviewer_unit="snv")
     synthetic_latest_year_fill(today.year - 1)
 
@@ -231,6 +233,67 @@ def _da_nang_plan(province: Province, year: int) -> Plan:
             defaults={"best_rank": ranks.get(field.code, 8), "note": "demo target"},
         )
     return plan
+
+
+# (code, name_vi, name_en, unit of measure, field, at most)
+REPORTED_INDICATORS = [
+    (
+        "online-services",
+        "Số dịch vụ công trực tuyến mức độ 3, 4 (toàn trình, một phần)",
+        "Level-3/4 (full and partial) online public services",
+        "dịch vụ",
+        "modernization",
+        None,
+    ),
+    (
+        "online-services-integrated",
+        "Số dịch vụ công trực tuyến tích hợp lên Cổng DVC quốc gia",
+        "Online services integrated with the National Public Service Portal",
+        "dịch vụ",
+        "modernization",
+        "online-services",
+    ),
+    (
+        "dossiers-received",
+        "Số hồ sơ tiếp nhận trong tháng",
+        "Dossiers received this month",
+        "hồ sơ",
+        "procedures",
+        None,
+    ),
+    (
+        "dossiers-on-time",
+        "Số hồ sơ giải quyết đúng hạn",
+        "Dossiers resolved on time",
+        "hồ sơ",
+        "procedures",
+        "dossiers-received",
+    ),
+]
+
+
+def _reported_indicators(plan: Plan) -> None:
+    """Counts each locality and the public service centre report every month."""
+    fields = {f.code: f for f in methodology_for_year(plan.year).fields.all()}
+    reporters = plan.province.units.filter(kind__in=["district", "commune"]) | (
+        plan.province.units.filter(code="ttphcc")
+    )
+    made = {}
+    for code, name_vi, name_en, measure, field, at_most in REPORTED_INDICATORS:
+        indicator, _ = Indicator.objects.update_or_create(
+            plan=plan,
+            code=code,
+            defaults={
+                "name_vi": name_vi,
+                "name_en": name_en,
+                "unit_of_measure": measure,
+                "aggregation": Indicator.Aggregation.SUM,
+                "field": fields[field],
+                "at_most": made.get(at_most),
+            },
+        )
+        indicator.reporting_units.set(reporters)
+        made[code] = indicator
 
 
 def _tasks(plan: Plan, rows, *, base_year: int | None = None) -> None:

@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from indicators.services.demo import DEMO_PASSWORD, demo_load
+from reporting.demo import demo_reporting_load
 
 
 class Command(BaseCommand):
@@ -8,7 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = demo_load()
-        self.stdout.write(self.style.SUCCESS(f"Demo loaded. Logins (password: {DEMO_PASSWORD}):"))
+        demo_reporting_load(today=timezone.localdate())
+        self.stdout.write(self.style.SUCCESS("Demo loaded. Logins (password: %s):" % DEMO_PASSWORD))
         for user in users:
             where = " / ".join(part for part in (user.province, user.unit) if part)
             self.stdout.write(f"  {user.username:<14} {user.role:<28} {where}")

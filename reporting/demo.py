@@ -1,0 +1,70 @@
+"""Reporting part of the demo: periods for both scenarios, and a lived-in last month for the
+live scenario (some reports on time, some late, one returned, some missing)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from indicators.models import Province
+from reporting import selectors, services
+from reporting.models import Report, TaskEntry
+
+
+@transaction.atomic
+def demo_reporting_load(*, today: dt.date) -> None:
+    periods_by_code = {
+        "quang-nam": (dt.date(2021, 8, 1), dt.date(2021, 12, 1)),
+        "an-giang": (dt.date(2021, 1, 1), dt.date(2021, 12, 1)),
+        "da-nang-2025": (dt.date(today.year, 1, 1), dt.date(today.year + 1, 12, 1)),
+    }
+    for code, (first, last) in periods_by_code.items():
+        services.periods_ensure(province=Province.objects.get(code=code), first=first, last=last)
+    author, _ = get_user_model().objects.get_or_create(
+        username="demo.data",
+        defaults={"first_name": "Dữ liệu minh họa", "is_active": False},
+    )
+    da_nang = Province.objects.get(code="da-nang-2025")
+    previous = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    period = da_nang.periods.filter(month=previous).first()
+    if period is None:
+        return
+    reviewer = get_user_model().objects.get(username="dn.reviewer")
+    for index, unit in enumerate(selectors.expected_units(period)):
+        if Report.objects.filter(period=period, unit=unit).exists() or index % 4 == 3:
+            continue  # already seeded, or left missing on purpose
+        late = index % 4 == 2
+        moment = period.due_at + (dt.timedelta(days=1) if late else -dt.timedelta(days=2))
+        report = services.report_start(period=period, unit=unit, user=author, now=moment)
+        entries = {
+            e.task_id: {
+                "status": TaskEntry.Status.IN_PROGRESS,
+                "percent_done": 40 + 5 * (index % 5),
+                "result": "Đã triển khai theo kế hoạch (dữ liệu minh họa).",
+                "difficulties": "",
+                "explanation": "",
+            }
+            for e in report.entries.all()
+        }
+        values = {
+            v.indicator_id: {"value": None, "explanation": "Chưa có số liệu (minh họa)."}
+            for v in report.values.all()
+        }
+        services.report_submit(
+            report=report,
+            user=author,
+            version=report.version,
+            entries=entries,
+            values=values,
+            files={},
+            now=moment,
+        )
+        if unit.code == "hai-chau":
+            services.report_return(
+                report=report,
+                user=reviewer,
+                now=moment + dt.timedelta(hours=3),
+                note="Đề nghị bổ sung tài liệu kiểm chứng cho nhiệm vụ số hóa hồ sơ.",
+            )

@@ -1,0 +1,131 @@
+"""The monthly report form: a section per task, a field per indicator."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from reporting.files import validate_evidence
+from reporting.models import Report, TaskEntry
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceField(forms.FileField):
+    """Several files; each checked by size and by content."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else ([data] if data else [])
+        checked = []
+        errors = []
+        for upload in uploads:
+            try:
+                checked.append((upload, validate_evidence(upload)))
+            except forms.ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return checked
+
+
+class ReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, report: Report, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+        self.fields["version"].initial = report.version
+        self.sections = []
+        for entry in report.entries.all():
+            p = f"t{entry.task_id}"
+            self.fields[f"{p}-status"] = forms.ChoiceField(
+                label=_("Status"), choices=TaskEntry.Status.choices, initial=entry.status
+            )
+            self.fields[f"{p}-percent_done"] = forms.IntegerField(
+                label=_("% done"), min_value=0, max_value=100, initial=entry.percent_done
+            )
+            self.fields[f"{p}-result"] = forms.CharField(
+                label=_("Result achieved"),
+                required=False,
+                initial=entry.result,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"{p}-difficulties"] = forms.CharField(
+                label=_("Difficulties and proposals"),
+                required=False,
+                initial=entry.difficulties,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            self.fields[f"{p}-explanation"] = forms.CharField(
+                label=_("Explanation"),
+                required=False,
+                initial=entry.explanation,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Needed when the task is behind or blocked, or done without evidence."),
+            )
+            self.fields[f"{p}-files"] = EvidenceField(
+                label=_("Evidence files (PDF, Word, Excel, images)"), required=False
+            )
+            self.sections.append((entry, p, self._group(p)))
+        self.value_sections = []
+        for item in report.values.all():
+            p = f"i{item.indicator_id}"
+            self.fields[f"{p}-value"] = forms.DecimalField(
+                label=f"{item.indicator} ({item.indicator.unit_of_measure})",
+                required=False,
+                min_value=0,
+                max_digits=12,
+                decimal_places=2,
+                initial=item.value,
+            )
+            self.fields[f"{p}-explanation"] = forms.CharField(
+                label=_("Explanation"),
+                required=False,
+                initial=item.explanation,
+                widget=forms.Textarea(attrs={"rows": 1}),
+            )
+            self.value_sections.append((item, p, self._group(p)))
+
+    def _group(self, prefix: str) -> list:
+        return [self[name] for name in self.fields if name.startswith(f"{prefix}-")]
+
+    def payload(self) -> dict:
+        """The cleaned data in the shape the services take."""
+        data = self.cleaned_data
+        entries, files = {}, {}
+        for entry, p, _fields in self.sections:
+            entries[entry.task_id] = {
+                "status": data[f"{p}-status"],
+                "percent_done": data[f"{p}-percent_done"],
+                "result": data[f"{p}-result"],
+                "difficulties": data[f"{p}-difficulties"],
+                "explanation": data[f"{p}-explanation"],
+            }
+            files[entry.task_id] = data.get(f"{p}-files") or []
+        values = {
+            item.indicator_id: {
+                "value": data[f"{p}-value"],
+                "explanation": data[f"{p}-explanation"],
+            }
+            for item, p, _fields in self.value_sections
+        }
+        return {"version": data["version"], "entries": entries, "values": values, "files": files}
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(
+        label=_("What must be corrected"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ReopenForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    until = forms.DateTimeField(
+        label=_("Open until"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+    )

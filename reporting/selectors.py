@@ -1,0 +1,269 @@
+"""Reads for monthly reporting: expected units, the reviewer's board, the reporter's home."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import Indicator, Membership, Role, Task, Unit
+from reporting.models import Period, Reopening, Report
+
+UNIT_ROLES = {Role.UNIT_REPORTER, Role.UNIT_HEAD}
+PROVINCE_READERS = {Role.FOCAL_REVIEWER, Role.COMMITTEE, Role.PROVINCE_ADMIN}
+
+
+def live_tasks(*, unit: Unit, period: Period) -> QuerySet[Task]:
+    """The unit's tasks (as lead or support) that run at some time in the period's month."""
+    return (
+        Task.objects.filter(
+            Q(lead_unit=unit) | Q(supporting_units=unit),
+            plan__province_id=period.province_id,
+            start_date__lte=period.last_day,
+            due_date__gte=period.month,
+        )
+        .distinct()
+        .select_related("field", "lead_unit")
+        .order_by("field__number", "code")
+    )
+
+
+def reported_indicators(*, unit: Unit, period: Period) -> QuerySet[Indicator]:
+    plans = Task.objects.filter(
+        plan__province_id=period.province_id,
+        start_date__lte=period.last_day,
+        due_date__gte=period.month,
+    ).values("plan_id")
+    return (
+        Indicator.objects.filter(reporting_units=unit)
+        .filter(Q(plan__in=plans) | Q(plan__year=period.month.year))
+        .filter(plan__province_id=period.province_id)
+        .distinct()
+        .select_related("at_most")
+        .order_by("code")
+    )
+
+
+def expected_units(period: Period) -> QuerySet[Unit]:
+    """Units that owe a report: valid during the month, with a task live in it."""
+    live = Task.objects.filter(
+        plan__province_id=period.province_id,
+        start_date__lte=period.last_day,
+        due_date__gte=period.month,
+    )
+    return (
+        Unit.objects.valid_during(period.month, period.last_day)
+        .filter(province_id=period.province_id)
+        .filter(Q(led_tasks__in=live) | Q(supported_tasks__in=live))
+        .distinct()
+        .order_by("kind", "name_vi")
+    )
+
+
+def active_reopening(*, period: Period, unit: Unit, now: dt.datetime) -> Reopening | None:
+    return (
+        Reopening.objects.filter(period=period, unit=unit, until__gt=now).order_by("-until").first()
+    )
+
+
+def submit_block_reason(*, report: Report, now: dt.datetime) -> str | None:
+    """Why the unit cannot submit this report now, or None when it can."""
+    if not report.is_editable_by_unit:
+        return str(
+            _("This report has been submitted and is read-only until the focal agency returns it.")
+        )
+    if now >= report.period.locks_at and not active_reopening(
+        period=report.period, unit=report.unit, now=now
+    ):
+        return str(
+            _("The period locked on %(at)s. Ask the focal agency to reopen it for your unit.")
+            % {"at": _local(report.period.locks_at)}
+        )
+    return None
+
+
+def _local(moment: dt.datetime) -> str:
+    from django.utils import timezone
+
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+
+# --- the board ------------------------------------------------------------------------------
+
+
+class BoardState:
+    NOT_STARTED = "not_started"
+    DRAFT = "draft"
+    ON_TIME = "on_time"
+    LATE = "late"
+    RETURNED = "returned"
+    ACCEPTED = "accepted"
+    MISSING = "missing"
+
+    LABELS = {
+        NOT_STARTED: _("not started"),
+        DRAFT: _("draft"),
+        ON_TIME: _("submitted on time"),
+        LATE: _("submitted late"),
+        RETURNED: _("returned"),
+        ACCEPTED: _("accepted"),
+        MISSING: _("missing after the deadline"),
+    }
+    COLOURS = {
+        NOT_STARTED: "secondary",
+        DRAFT: "info",
+        ON_TIME: "success",
+        LATE: "warning",
+        RETURNED: "danger",
+        ACCEPTED: "primary",
+        MISSING: "dark",
+    }
+
+
+def report_state(report: Report | None, *, period: Period, now: dt.datetime) -> str:
+    if report is None or report.first_submitted_at is None:
+        if now >= period.due_at:
+            return BoardState.MISSING
+        return BoardState.DRAFT if report else BoardState.NOT_STARTED
+    if report.status == Report.Status.ACCEPTED:
+        return BoardState.ACCEPTED
+    if report.status == Report.Status.RETURNED:
+        return BoardState.RETURNED
+    if report.status == Report.Status.DRAFT:
+        return BoardState.DRAFT
+    return BoardState.LATE if report.is_late else BoardState.ON_TIME
+
+
+@dataclass
+class BoardRow:
+    unit: Unit
+    report: Report | None
+    state: str
+    reopening: Reopening | None
+
+    @property
+    def label(self):
+        return BoardState.LABELS[self.state]
+
+    @property
+    def colour(self):
+        return BoardState.COLOURS[self.state]
+
+
+@dataclass
+class Board:
+    period: Period
+    rows: list[BoardRow]
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def expected(self) -> int:
+        return len(self.rows)
+
+    @property
+    def submitted(self) -> int:
+        return sum(1 for r in self.rows if r.report and r.report.first_submitted_at)
+
+    @property
+    def on_time(self) -> int:
+        return sum(
+            1
+            for r in self.rows
+            if r.report and r.report.first_submitted_at and not r.report.is_late
+        )
+
+    @property
+    def completeness(self) -> Decimal | None:
+        return _pct(self.submitted, self.expected)
+
+    @property
+    def timeliness(self) -> Decimal | None:
+        return _pct(self.on_time, self.expected)
+
+
+def _pct(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / whole).quantize(Decimal("0.1"))
+
+
+def review_board(period: Period, *, now: dt.datetime) -> Board:
+    """Every expected unit of the period with its state. Three queries, whatever the size."""
+    units = list(expected_units(period))
+    reports = {r.unit_id: r for r in Report.objects.filter(period=period)}
+    reopenings = {}
+    for reopening in Reopening.objects.filter(period=period, until__gt=now).order_by("until"):
+        reopenings[reopening.unit_id] = reopening
+    rows = [
+        BoardRow(
+            unit=unit,
+            report=reports.get(unit.pk),
+            state=report_state(reports.get(unit.pk), period=period, now=now),
+            reopening=reopenings.get(unit.pk),
+        )
+        for unit in units
+    ]
+    board = Board(period=period, rows=rows)
+    for row in rows:
+        board.counts[row.state] = board.counts.get(row.state, 0) + 1
+    return board
+
+
+# --- the reporter's home ------------------------------------------------------------------
+
+
+@dataclass
+class UnitMonth:
+    period: Period
+    report: Report | None
+    state: str
+
+
+def unit_months(*, unit: Unit, now: dt.datetime, limit: int = 24) -> list[UnitMonth]:
+    """The unit's periods up to this month: returned reports first, then newest first."""
+    spans = set(
+        Task.objects.filter(Q(lead_unit=unit) | Q(supporting_units=unit))
+        .filter(plan__province_id=unit.province_id)
+        .values_list("start_date", "due_date")
+    )
+    periods = [
+        p
+        for p in Period.objects.filter(province_id=unit.province_id, month__lte=now.date())
+        .select_related("province")
+        .order_by("-month")
+        if _unit_expected(unit, p, spans)
+    ][:limit]
+    reports = {r.period_id: r for r in Report.objects.filter(unit=unit, period__in=periods)}
+    months = [
+        UnitMonth(p, reports.get(p.pk), report_state(reports.get(p.pk), period=p, now=now))
+        for p in periods
+    ]
+    months.sort(key=lambda m: (m.state != BoardState.RETURNED, -m.period.month.toordinal()))
+    return months
+
+
+def _unit_expected(unit: Unit, period: Period, spans) -> bool:
+    exists = (unit.valid_from is None or unit.valid_from <= period.last_day) and (
+        unit.valid_to is None or unit.valid_to >= period.month
+    )
+    return exists and any(s <= period.last_day and d >= period.month for s, d in spans)
+
+
+def report_detail(report: Report) -> Report:
+    return (
+        Report.objects.select_related("period", "unit", "submitted_by", "reviewed_by")
+        .prefetch_related(
+            Prefetch("entries__evidence"),
+            "entries__task__field",
+            "values__indicator",
+            "changes__user",
+        )
+        .get(pk=report.pk)
+    )
+
+
+def memberships_for_unit_access(user) -> list[Membership]:
+    return list(Membership.objects.filter(user=user).select_related("province", "unit"))

@@ -1,0 +1,358 @@
+"""Writes for monthly reporting. Views and tasks call these; each runs in one transaction."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from indicators.models import Province, Unit
+from reporting import selectors
+from reporting.models import (
+    Evidence,
+    IndicatorValue,
+    Period,
+    Reopening,
+    Report,
+    ReportChange,
+    ReportingSchedule,
+    TaskEntry,
+)
+
+
+class ReportError(Exception):
+    """A refusal to show on the page, in the user's language."""
+
+
+class StaleReportError(ReportError):
+    pass
+
+
+# --- periods -------------------------------------------------------------------------------
+
+
+def period_instants(*, province: Province, month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """due_at = the start of the due day, local time ("before the 25th"); locks_at = days later."""
+    schedule = ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule()
+    zone = ZoneInfo(settings.TIME_ZONE)
+    due_at = dt.datetime(month.year, month.month, schedule.due_day, tzinfo=zone)
+    return due_at, due_at + dt.timedelta(days=schedule.lock_after_days)
+
+
+def periods_ensure(*, province: Province, first: dt.date, last: dt.date) -> list[Period]:
+    """Create the province's periods from month `first` to month `last` (existing rows kept,
+    so an admin's moved deadline survives)."""
+    periods = []
+    month = first.replace(day=1)
+    while month <= last:
+        due_at, locks_at = period_instants(province=province, month=month)
+        period, _created = Period.objects.get_or_create(
+            province=province, month=month, defaults={"due_at": due_at, "locks_at": locks_at}
+        )
+        periods.append(period)
+        days = calendar.monthrange(month.year, month.month)[1]
+        month = month + dt.timedelta(days=days)
+    return periods
+
+
+# --- reports -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_start(*, period: Period, unit: Unit, user, now: dt.datetime) -> Report:
+    """The unit's report for the period, created as a draft pre-filled from its last report."""
+    report, created = Report.objects.get_or_create(period=period, unit=unit)
+    if not created:
+        return report
+    previous = (
+        Report.objects.filter(unit=unit, period__month__lt=period.month)
+        .order_by("-period__month")
+        .prefetch_related("entries", "values")
+        .first()
+    )
+    old_entries = {e.task_id: e for e in previous.entries.all()} if previous else {}
+    old_values = {v.indicator_id: v for v in previous.values.all()} if previous else {}
+    for task in selectors.live_tasks(unit=unit, period=period):
+        old = old_entries.get(task.pk)
+        TaskEntry.objects.create(
+            report=report,
+            task=task,
+            status=old.status if old else TaskEntry.Status.NOT_STARTED,
+            percent_done=old.percent_done if old else 0,
+            result=old.result if old else "",
+            difficulties=old.difficulties if old else "",
+        )
+    for indicator in selectors.reported_indicators(unit=unit, period=period):
+        old = old_values.get(indicator.pk)
+        IndicatorValue.objects.create(
+            report=report, indicator=indicator, value=old.value if old else None
+        )
+    note = _("Pre-filled from %(month)s.") % {"month": previous.period} if previous else ""
+    ReportChange.objects.create(
+        report=report, user=user, at=now, action=ReportChange.Action.CREATED, note=note
+    )
+    return report
+
+
+ENTRY_FIELDS = ["status", "percent_done", "result", "difficulties", "explanation"]
+
+
+def report_save(
+    *,
+    report: Report,
+    user,
+    version: int,
+    entries: dict,
+    values: dict,
+    files: dict,
+    now: dt.datetime,
+) -> Report:
+    """Save the draft. `entries` maps task id → {field: value}, `values` indicator id →
+    {value, explanation}, `files` task id → [(upload, content type)]."""
+    with transaction.atomic():
+        report = _write(
+            report,
+            user=user,
+            version=version,
+            entries=entries,
+            values=values,
+            files=files,
+            now=now,
+            action=ReportChange.Action.SAVED,
+        )
+    return report
+
+
+def report_submit(
+    *,
+    report: Report,
+    user,
+    version: int,
+    entries: dict,
+    values: dict,
+    files: dict,
+    now: dt.datetime,
+) -> Report:
+    """Save and submit in one transaction: if anything is refused, the draft stays as it was."""
+    reason = selectors.submit_block_reason(report=report, now=now)
+    if reason:
+        raise ReportError(reason)
+    with transaction.atomic():
+        report = _write(
+            report,
+            user=user,
+            version=version,
+            entries=entries,
+            values=values,
+            files=files,
+            now=now,
+            action=ReportChange.Action.SUBMITTED,
+        )
+        problems = submission_problems(report)
+        if problems:
+            raise ValidationError(problems)
+        first = report.first_submitted_at is None
+        before = report.status
+        report.status = Report.Status.SUBMITTED
+        report.submitted_at = now
+        report.submitted_by = user
+        if first:
+            # Timeliness is judged on the first submission: a report returned for correction
+            # and resubmitted after the deadline was still delivered on time.
+            report.first_submitted_at = now
+            report.is_late = now >= report.period.due_at
+        report.save()
+        change = report.changes.filter(action=ReportChange.Action.SUBMITTED).first()
+        change.changes = [*change.changes, _diff("status", before, report.status)]
+        change.save(update_fields=["changes"])
+    return report
+
+
+def _write(report, *, user, version, entries, values, files, now, action) -> Report:
+    if not report.is_editable_by_unit:
+        raise ReportError(
+            _("This report has been submitted and is read-only until the focal agency returns it.")
+        )
+    # Compare-and-set on the version: of two people saving the same draft, the second is
+    # refused instead of silently overwriting the first.
+    updated = Report.objects.filter(pk=report.pk, version=version).update(
+        version=F("version") + 1, updated_at=now
+    )
+    if not updated:
+        raise StaleReportError(
+            _(
+                "Someone else saved this report after you opened it. Your changes were not saved; "
+                "they are still on this page. Reload the report to see the other changes, then "
+                "enter yours again."
+            )
+        )
+    report.refresh_from_db()
+    changes = []
+    for entry in report.entries.select_related("task"):
+        data = entries.get(entry.task_id, {})
+        for name in ENTRY_FIELDS:
+            if name in data and getattr(entry, name) != data[name]:
+                changes.append(_diff(f"{entry.task.code} {name}", getattr(entry, name), data[name]))
+                setattr(entry, name, data[name])
+        entry.full_clean()
+        entry.save()
+        for upload, content_type in files.get(entry.task_id, []):
+            Evidence.objects.create(
+                entry=entry,
+                file=upload,
+                original_name=upload.name[:255],
+                content_type=content_type,
+                size=upload.size,
+                uploaded_by=user,
+            )
+            changes.append(_diff(f"{entry.task.code} evidence", None, upload.name))
+    for item in report.values.select_related("indicator"):
+        data = values.get(item.indicator_id, {})
+        for name in ("value", "explanation"):
+            if name in data and getattr(item, name) != data[name]:
+                changes.append(
+                    _diff(f"{item.indicator.code} {name}", getattr(item, name), data[name])
+                )
+                setattr(item, name, data[name])
+        item.full_clean()
+        item.save()
+    ReportChange.objects.create(report=report, user=user, at=now, action=action, changes=changes)
+    return report
+
+
+def _diff(what: str, before, after) -> dict:
+    def plain(value):
+        return str(value) if isinstance(value, Decimal) else value
+
+    return {"field": what, "before": plain(before), "after": plain(after)}
+
+
+def submission_problems(report: Report) -> dict[str, list[str]]:
+    """What stops a report from being submitted, keyed by form field name."""
+    problems: dict[str, list[str]] = {}
+    for entry in report.entries.select_related("task").prefetch_related("evidence"):
+        prefix = f"t{entry.task_id}"
+        if entry.status in (TaskEntry.Status.BEHIND, TaskEntry.Status.BLOCKED) and not (
+            entry.explanation.strip()
+        ):
+            problems[f"{prefix}-explanation"] = [
+                _("A task marked behind schedule or blocked needs an explanation.")
+            ]
+        elif (
+            entry.status == TaskEntry.Status.DONE
+            and not entry.evidence.exists()
+            and not entry.explanation.strip()
+        ):
+            problems[f"{prefix}-explanation"] = [
+                _(
+                    "A task marked done needs an evidence file or an explanation of why there is "
+                    "none."
+                )
+            ]
+    values = {v.indicator_id: v for v in report.values.select_related("indicator")}
+    for item in values.values():
+        prefix = f"i{item.indicator_id}"
+        indicator = item.indicator
+        if item.value is None:
+            if not item.explanation.strip():
+                problems[f"{prefix}-explanation"] = [_("A missing value needs an explanation.")]
+            continue
+        if indicator.max_value is not None and item.value > indicator.max_value:
+            problems[f"{prefix}-value"] = [_("At most %(max)s.") % {"max": indicator.max_value}]
+        ceiling = values.get(indicator.at_most_id)
+        if ceiling and ceiling.value is not None and item.value > ceiling.value:
+            problems[f"{prefix}-value"] = [
+                _("Cannot be more than “%(other)s” (%(value)s).")
+                % {"other": ceiling.indicator, "value": ceiling.value}
+            ]
+    return problems
+
+
+# --- review --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report_return(*, report: Report, user, note: str, now: dt.datetime) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Report.Status.SUBMITTED:
+        raise ReportError(_("Only a submitted report can be returned."))
+    if not note.strip():
+        raise ReportError(_("Say what must be corrected: a returned report needs a note."))
+    report.status = Report.Status.RETURNED
+    report.review_note = note.strip()
+    report.reviewed_at, report.reviewed_by = now, user
+    report.version = F("version") + 1
+    report.save()
+    ReportChange.objects.create(
+        report=report,
+        user=user,
+        at=now,
+        action=ReportChange.Action.RETURNED,
+        note=note.strip(),
+        changes=[_diff("status", Report.Status.SUBMITTED, Report.Status.RETURNED)],
+    )
+    if now >= report.period.locks_at:
+        # The unit must be able to resubmit what it was asked to correct.
+        schedule_days = (report.period.locks_at - report.period.due_at).days or 5
+        period_reopen(
+            period=report.period,
+            unit=report.unit,
+            user=user,
+            now=now,
+            until=now + dt.timedelta(days=schedule_days),
+            reason=_("Returned for correction after the lock: %(note)s") % {"note": note.strip()},
+        )
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def report_accept(*, report: Report, user, now: dt.datetime) -> Report:
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Report.Status.SUBMITTED:
+        raise ReportError(_("Only a submitted report can be accepted."))
+    report.status = Report.Status.ACCEPTED
+    report.reviewed_at, report.reviewed_by = now, user
+    report.version = F("version") + 1
+    report.save()
+    ReportChange.objects.create(
+        report=report,
+        user=user,
+        at=now,
+        action=ReportChange.Action.ACCEPTED,
+        changes=[_diff("status", Report.Status.SUBMITTED, Report.Status.ACCEPTED)],
+    )
+    report.refresh_from_db()
+    return report
+
+
+@transaction.atomic
+def period_reopen(
+    *, period: Period, unit: Unit, user, reason: str, until: dt.datetime, now: dt.datetime
+) -> Reopening:
+    if not reason.strip():
+        raise ReportError(_("Give the reason for reopening."))
+    if until <= now:
+        raise ReportError(_("The reopening must end in the future."))
+    if unit.province_id != period.province_id:
+        raise ReportError(_("This unit belongs to another province."))
+    reopening = Reopening.objects.create(
+        period=period, unit=unit, reason=reason.strip(), until=until, created_by=user
+    )
+    report = Report.objects.filter(period=period, unit=unit).first()
+    if report:
+        ReportChange.objects.create(
+            report=report,
+            user=user,
+            at=now,
+            action=ReportChange.Action.REOPENED,
+            note=f"{reason.strip()} (→ {until:%Y-%m-%d %H:%M})",
+        )
+    return reopening
