@@ -171,7 +171,7 @@ class TaskEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(percent_done__gte=0, percent_done__lte=100),
                 name="entry_percent_is_percent",
-                violation_error_message=_("The % done must be between 0 and 100."),
+                violation_error_message=_("The %% done must be between 0 and 100."),
             ),
         ]
 

@@ -60,10 +60,10 @@ def report_page(request, period_pk: int, unit_pk: int):
         report = services.report_start(period=period, unit=unit, user=request.user, now=now)
     if report is None:
         return render(request, "reporting/report_missing.html", {"period": period, "unit": unit})
+    report = selectors.report_detail(report)
     editable = access.edit and report.is_editable_by_unit
     form = None
     if editable:
-        report = selectors.report_detail(report)
         form = ReportForm(request.POST or None, request.FILES or None, report=report)
         if request.method == "POST":
             action = request.POST.get("action", "save")
@@ -106,7 +106,6 @@ def report_page(request, period_pk: int, unit_pk: int):
             selectors.submit_block_reason(report=report, now=now)
             or _("You cannot edit this report."),
         )
-    report = selectors.report_detail(report)
     return render(
         request,
         "reporting/report.html",

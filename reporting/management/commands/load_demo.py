@@ -11,7 +11,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         users = demo_load()
         demo_reporting_load(today=timezone.localdate())
-        self.stdout.write(self.style.SUCCESS("Demo loaded. Logins (password: %s):" % DEMO_PASSWORD))
+        self.stdout.write(self.style.SUCCESS(f"Demo loaded. Logins (password: {DEMO_PASSWORD}):"))
         for user in users:
             where = " / ".join(part for part in (user.province, user.unit) if part)
             self.stdout.write(f"  {user.username:<14} {user.role:<28} {where}")
