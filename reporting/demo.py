@@ -27,21 +27,32 @@ def demo_reporting_load(*, today: dt.date) -> None:
         defaults={"first_name": "Dữ liệu minh họa", "is_active": False},
     )
     da_nang = Province.objects.get(code="da-nang-2025")
-    previous = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
-    period = da_nang.periods.filter(month=previous).first()
-    if period is None:
-        return
     reviewer = get_user_model().objects.get(username="dn.reviewer")
+    this_month = today.replace(day=1)
+    for period in da_nang.periods.filter(month__lt=this_month).order_by("month"):
+        _seed_month(period, author=author, reviewer=reviewer, last=_is_last(period, this_month))
+
+
+def _is_last(period, this_month: dt.date) -> bool:
+    return (this_month - dt.timedelta(days=1)).replace(day=1) == period.month
+
+
+def _seed_month(period, *, author, reviewer, last: bool) -> None:
+    """Most units report on time, some late, a few not at all; last month is still open for
+    review (submitted, one returned), earlier months are accepted."""
     for index, unit in enumerate(selectors.expected_units(period)):
-        if Report.objects.filter(period=period, unit=unit).exists() or index % 4 == 3:
-            continue  # already seeded, or left missing on purpose
-        late = index % 4 == 2
+        if Report.objects.filter(period=period, unit=unit).exists():
+            continue  # already seeded: loading twice changes nothing
+        if (index + period.month.month) % 6 == 5:
+            continue  # left missing on purpose
+        late = (index + period.month.month) % 4 == 2
         moment = period.due_at + (dt.timedelta(days=1) if late else -dt.timedelta(days=2))
         report = services.report_start(period=period, unit=unit, user=author, now=moment)
+        progress = min(100, 10 * period.month.month + 5 * (index % 3))
         entries = {
             e.task_id: {
                 "status": TaskEntry.Status.IN_PROGRESS,
-                "percent_done": 40 + 5 * (index % 5),
+                "percent_done": progress,
                 "result": "Đã triển khai theo kế hoạch (dữ liệu minh họa).",
                 "difficulties": "",
                 "explanation": "",
@@ -61,10 +72,13 @@ def demo_reporting_load(*, today: dt.date) -> None:
             files={},
             now=moment,
         )
-        if unit.code == "hai-chau":
+        review_at = moment + dt.timedelta(hours=3)
+        if last and unit.code == "hai-chau":
             services.report_return(
                 report=report,
                 user=reviewer,
-                now=moment + dt.timedelta(hours=3),
+                now=review_at,
                 note="Đề nghị bổ sung tài liệu kiểm chứng cho nhiệm vụ số hóa hồ sơ.",
             )
+        elif not last:
+            services.report_accept(report=report, user=reviewer, now=review_at)
