@@ -273,7 +273,7 @@ def test_history_keeps_before_and_after(period, hai_chau, reporter):
     change = report.changes.get(action="saved")
     assert change.user == reporter
     assert change.changes == [
-        {"field": f"{entry.task.code} percent_done", "before": was, "after": was + 7}
+        {"field": f"{entry.task.code} percent_done", "before": was, "after": new}
     ]
 
 
