@@ -3,6 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
+from par_portal import views
+
 admin.site.site_header = _("PAR Portal administration")
 admin.site.site_title = _("PAR Portal")
 admin.site.index_title = _("Administration")
@@ -10,7 +12,7 @@ admin.site.index_title = _("Administration")
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("reports/", include("reporting.urls")),
     path("", include("indicators.urls")),

@@ -2,7 +2,7 @@ from indicators.models.framework import Criterion, Field, FieldCode, Methodology
 from indicators.models.geography import Province
 from indicators.models.plans import FieldTarget, Indicator, IndicatorTarget, Plan, Task
 from indicators.models.results import FieldResult, NationalResult, NationalStatistic
-from indicators.models.units import Membership, Role, Unit
+from indicators.models.units import Membership, Preference, Role, Unit
 
 __all__ = [
     "Criterion",
@@ -17,6 +17,7 @@ __all__ = [
     "NationalResult",
     "NationalStatistic",
     "Plan",
+    "Preference",
     "Province",
     "Role",
     "Task",

@@ -146,3 +146,21 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.unit_id and self.province_id and self.unit.province_id != self.province_id:
             raise ValidationError({"unit": _("This unit belongs to another province.")})
+
+
+class Preference(models.Model):
+    """What a user chose for themselves; e-mails follow it (the pages follow the cookie)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference"
+    )
+    language = models.CharField(
+        _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    class Meta:
+        verbose_name = _("preference")
+        verbose_name_plural = _("preferences")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.language}"

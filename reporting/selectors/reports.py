@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from indicators.models import Indicator, Membership, Role, Task, Unit
+from indicators.models import Indicator, Role, Task, Unit
 from reporting.models import Period, Reopening, Report
 
 UNIT_ROLES = {Role.UNIT_REPORTER, Role.UNIT_HEAD}
@@ -263,7 +263,3 @@ def report_detail(report: Report) -> Report:
         )
         .get(pk=report.pk)
     )
-
-
-def memberships_for_unit_access(user) -> list[Membership]:
-    return list(Membership.objects.filter(user=user).select_related("province", "unit"))

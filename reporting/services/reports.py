@@ -25,6 +25,7 @@ from reporting.models import (
     ReportingSchedule,
     TaskEntry,
 )
+from reporting.services.queueing import scorecards_queue
 
 
 class ReportError(Exception):
@@ -172,6 +173,7 @@ def report_submit(
         change = report.changes.filter(action=ReportChange.Action.SUBMITTED).first()
         change.changes = [*change.changes, _diff("status", before, report.status)]
         change.save(update_fields=["changes"])
+        scorecards_queue(report.period_id)
     return report
 
 
@@ -310,6 +312,7 @@ def report_return(*, report: Report, user, note: str, now: dt.datetime) -> Repor
             reason=_("Returned for correction after the lock: %(note)s") % {"note": note.strip()},
         )
     report.refresh_from_db()
+    scorecards_queue(report.period_id)
     return report
 
 
@@ -330,6 +333,7 @@ def report_accept(*, report: Report, user, now: dt.datetime) -> Report:
         changes=[_diff("status", Report.Status.SUBMITTED, Report.Status.ACCEPTED)],
     )
     report.refresh_from_db()
+    scorecards_queue(report.period_id)
     return report
 
 

@@ -1,0 +1,29 @@
+from reporting.models.reminders import Notice, Reminder, ReminderPolicy
+from reporting.models.reports import (
+    Evidence,
+    IndicatorValue,
+    Period,
+    Reopening,
+    Report,
+    ReportChange,
+    ReportingSchedule,
+    TaskEntry,
+)
+from reporting.models.scorecards import FieldScorecard, ScorecardPolicy, UnitScorecard
+
+__all__ = [
+    "Evidence",
+    "FieldScorecard",
+    "IndicatorValue",
+    "Notice",
+    "Period",
+    "Reminder",
+    "ReminderPolicy",
+    "Reopening",
+    "Report",
+    "ReportChange",
+    "ReportingSchedule",
+    "ScorecardPolicy",
+    "TaskEntry",
+    "UnitScorecard",
+]

@@ -1,0 +1,92 @@
+"""What is due to be reminded now. *When* something is due is data (the province's policy and
+its periods), worked out here from `now`, so a missed or duplicated tick changes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+
+from reporting.models import Period, Reminder, ReminderPolicy, Report
+from reporting.selectors.reports import expected_units
+
+# Periods further back than this are history: no overdue notice for them on a new deployment.
+LOOKBACK = dt.timedelta(days=45)
+LOOKAHEAD = dt.timedelta(days=28)
+
+
+@dataclass(frozen=True)
+class Due:
+    unit_id: int
+    period_id: int
+    kind: str
+
+
+def local_send_time(day: dt.date, hour: int) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def policy_for(province_id: int, policies: dict[int, ReminderPolicy]) -> ReminderPolicy:
+    return policies.get(province_id) or ReminderPolicy(province_id=province_id)
+
+
+def kinds_due(period: Period, policy: ReminderPolicy, *, now: dt.datetime) -> list[str]:
+    """The kinds due for an unsubmitted report of `period` at `now`.
+
+    Of the reminders before the deadline only the most recent due one counts: if the 20th's
+    tick never ran, the 21st sends the 5-day reminder — unless the 1-day one is due by then,
+    which replaces it. Never both.
+    """
+    due_day = period.due_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    kinds = []
+    if now < period.due_at:
+        passed = [
+            days
+            for days in policy.offsets
+            if local_send_time(due_day - dt.timedelta(days=days), policy.send_hour) <= now
+        ]
+        if passed:
+            kinds.append(Reminder.Kind.before(min(passed)))
+        return kinds
+    overdue_at = local_send_time(
+        due_day + dt.timedelta(days=policy.overdue_after_days), policy.send_hour
+    )
+    if now >= overdue_at:
+        kinds.append(Reminder.Kind.OVERDUE)
+    escalation_at = local_send_time(
+        due_day + dt.timedelta(days=policy.escalation_after_days), policy.send_hour
+    )
+    if now >= escalation_at:
+        kinds.append(Reminder.Kind.ESCALATION)
+    return kinds
+
+
+def reminders_due(*, now: dt.datetime) -> list[Due]:
+    """Every (unit, period, kind) that should have been sent by `now` for a report not yet
+    submitted. Rows already sent are filtered out by the caller's unique key."""
+    periods = list(
+        Period.objects.filter(due_at__gte=now - LOOKBACK, due_at__lte=now + LOOKAHEAD)
+        .select_related("province")
+        .order_by("due_at")
+    )
+    policies = {
+        p.province_id: p
+        for p in ReminderPolicy.objects.filter(province__in={x.province_id for x in periods})
+    }
+    submitted = set(
+        Report.objects.filter(period__in=periods, first_submitted_at__isnull=False).values_list(
+            "period_id", "unit_id"
+        )
+    )
+    due: list[Due] = []
+    for period in periods:
+        kinds = kinds_due(period, policy_for(period.province_id, policies), now=now)
+        if not kinds:
+            continue
+        for unit_id in expected_units(period).values_list("pk", flat=True):
+            if (period.pk, unit_id) in submitted:
+                continue
+            due.extend(Due(unit_id, period.pk, kind) for kind in kinds)
+    return due

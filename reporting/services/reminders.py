@@ -1,0 +1,323 @@
+"""Reminders before the 25th, overdue notices and escalation digests — each sent once.
+
+A run: (1) create the due rows against the unique key (unit, period, kind), so a duplicated
+tick creates nothing twice; (2) group the pending rows by recipient, so a person in two units
+gets one e-mail; (3) send each e-mail and, in one small transaction, record the recipient on
+every row it covered. A row is sent once all its recipients are recorded.
+
+Only one run at a time per database (a PostgreSQL advisory lock: a second worker or a
+duplicated beat tick returns at once). The crash window we accept: a worker killed after the
+SMTP server accepted a message but before its recipient is recorded re-sends that one message
+on the next run; its Message-ID is derived from the reminder keys, so a mail system can
+recognise the copy. A worker killed anywhere else sends nothing twice.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import hashlib
+import random
+import smtplib
+import socket
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+
+from indicators.models import Membership, Preference, Role
+from reporting.models import Notice, Reminder, Report
+from reporting.selectors.reminders import reminders_due
+
+MAX_ATTEMPTS = 5
+BACKOFF_BASE = dt.timedelta(minutes=1)
+BACKOFF_CAP = dt.timedelta(hours=1)
+RUN_LOCK_KEY = 2025_0725  # any constant shared by every process of this portal
+TRANSIENT = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    socket.timeout,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+@dataclass
+class Recipient:
+    email: str
+    language: str
+    user_id: int | None = None
+    rows: list[Reminder] = field(default_factory=list)
+    role: str = "unit"  # "unit": link to the form; "province": link to the board
+
+
+@dataclass
+class RunReport:
+    created: int = 0
+    sent_messages: int = 0
+    skipped: int = 0
+    failed: int = 0
+    retry_at: dt.datetime | None = None
+    locked_out: bool = False
+    planned: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def _run_lock():
+    """One reminder run at a time. A killed worker's connection drops and frees the lock."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK_KEY])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK_KEY])
+
+
+def reminders_run(*, now: dt.datetime, dry_run: bool = False) -> RunReport:
+    report = RunReport()
+    if dry_run:
+        due = [d for d in reminders_due(now=now) if not _exists(d)]
+        rows = [Reminder(unit_id=d.unit_id, period_id=d.period_id, kind=d.kind) for d in due]
+        for recipient in _recipients(rows).values():
+            report.planned.append((recipient.email, [_row_label(r) for r in recipient.rows]))
+        return report
+    with _run_lock() as acquired:
+        if not acquired:
+            report.locked_out = True
+            return report
+        report.created = _create_due(now)
+        rows = _ready_rows(now, report)
+        for recipient in _recipients(rows).values():
+            _send_one(recipient, now=now, report=report)
+        _finish(rows, now=now, report=report)
+    return report
+
+
+def _exists(due) -> bool:
+    return Reminder.objects.filter(
+        unit_id=due.unit_id, period_id=due.period_id, kind=due.kind
+    ).exists()
+
+
+def _create_due(now: dt.datetime) -> int:
+    due = reminders_due(now=now)
+    before = Reminder.objects.count()
+    Reminder.objects.bulk_create(
+        [Reminder(unit_id=d.unit_id, period_id=d.period_id, kind=d.kind) for d in due],
+        ignore_conflicts=True,  # the unique key makes a second tick a no-op
+    )
+    # A newer "before" reminder replaces an older one still waiting: never both.
+    for d in due:
+        if d.kind.startswith("before_"):
+            days = int(d.kind.split("_")[1])
+            stale = [
+                r.pk
+                for r in Reminder.objects.filter(
+                    unit_id=d.unit_id,
+                    period_id=d.period_id,
+                    status=Reminder.Status.PENDING,
+                    kind__startswith="before_",
+                )
+                if int(r.kind.split("_")[1]) > days
+            ]
+            Reminder.objects.filter(pk__in=stale).update(status=Reminder.Status.SKIPPED)
+    return Reminder.objects.count() - before
+
+
+def _ready_rows(now: dt.datetime, report: RunReport) -> list[Reminder]:
+    rows = list(
+        Reminder.objects.filter(status=Reminder.Status.PENDING)
+        .exclude(next_attempt_at__gt=now)
+        .select_related("unit", "period__province")
+    )
+    submitted = set(
+        Report.objects.filter(
+            period__in={r.period_id for r in rows}, first_submitted_at__isnull=False
+        ).values_list("period_id", "unit_id")
+    )
+    ready = []
+    for row in rows:
+        if (row.period_id, row.unit_id) in submitted:
+            row.status = Reminder.Status.SKIPPED
+            row.save(update_fields=["status"])
+            report.skipped += 1
+        else:
+            ready.append(row)
+    return ready
+
+
+def _recipients(rows: list[Reminder]) -> dict[str, Recipient]:
+    """Everyone to write to, each with all the rows that concern them (one e-mail each)."""
+    provinces = {_province_id(r) for r in rows}
+    memberships = list(
+        Membership.objects.filter(province__in=provinces, user__is_active=True)
+        .exclude(user__email="")
+        .select_related("user", "unit")
+    )
+    languages = dict(
+        Preference.objects.filter(user__in=[m.user_id for m in memberships]).values_list(
+            "user_id", "language"
+        )
+    )
+    people: dict[str, Recipient] = {}
+
+    def add(email: str, row: Reminder, *, user_id=None, role="unit") -> None:
+        key = email.strip().lower()
+        if not key:
+            return
+        person = people.setdefault(
+            key,
+            Recipient(
+                email=key,
+                user_id=user_id,
+                language=languages.get(user_id, settings.LANGUAGE_CODE),
+                role=role,
+            ),
+        )
+        if row not in person.rows:
+            person.rows.append(row)
+
+    for row in rows:
+        province_id = _province_id(row)
+        for m in memberships:
+            if row.kind.startswith("before_"):
+                if m.unit_id == row.unit_id and m.role in (Role.UNIT_REPORTER, Role.UNIT_HEAD):
+                    add(m.user.email, row, user_id=m.user_id)
+            elif row.kind == Reminder.Kind.OVERDUE:
+                if m.unit_id == row.unit_id and m.role == Role.UNIT_HEAD:
+                    add(m.user.email, row, user_id=m.user_id)
+                elif m.province_id == province_id and m.role == Role.FOCAL_REVIEWER:
+                    add(m.user.email, row, user_id=m.user_id, role="province")
+            elif m.province_id == province_id and m.role == Role.COMMITTEE:
+                add(m.user.email, row, user_id=m.user_id, role="province")
+        if row.kind == Reminder.Kind.OVERDUE and _unit(row).head_email:
+            add(_unit(row).head_email, row)
+    return people
+
+
+def _province_id(row: Reminder) -> int:
+    return row.period.province_id
+
+
+def _unit(row: Reminder):
+    return row.unit
+
+
+def _row_label(row: Reminder) -> str:
+    return f"{row.unit.name_vi} {row.period.month:%m/%Y} {row.kind}"
+
+
+def _send_one(recipient: Recipient, *, now: dt.datetime, report: RunReport) -> None:
+    rows = [r for r in recipient.rows if recipient.email not in r.recipients]
+    if not rows:
+        return
+    subject, text, html, url = _compose(recipient, rows)
+    key = ",".join(sorted(f"{r.unit_id}-{r.period_id}-{r.kind}" for r in rows))
+    digest = hashlib.sha1(f"{key}|{recipient.email}".encode()).hexdigest()[:24]
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        settings.DEFAULT_FROM_EMAIL,
+        [recipient.email],
+        headers={"Message-ID": f"<reminder-{digest}@par-portal>"},
+        connection=get_connection(),
+    )
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except TRANSIENT as error:
+        _retry_later(rows, error, now=now, report=report)
+        return
+    except (smtplib.SMTPException, OSError) as error:
+        for row in rows:
+            row.status, row.error = Reminder.Status.FAILED, f"{recipient.email}: {error}"[:2000]
+            row.save(update_fields=["status", "error"])
+        report.failed += len(rows)
+        return
+    with transaction.atomic():
+        for row in rows:
+            row.recipients = [*row.recipients, recipient.email]
+            row.save(update_fields=["recipients"])
+        if recipient.user_id:
+            Notice.objects.create(
+                user_id=recipient.user_id, subject=subject, body=text, url=url, created_at=now
+            )
+    report.sent_messages += 1
+
+
+def _retry_later(rows, error, *, now, report) -> None:
+    for row in rows:
+        row.attempts += 1
+        row.error = f"{type(error).__name__}: {error}"[:2000]
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = Reminder.Status.FAILED
+            report.failed += 1
+        else:
+            delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (row.attempts - 1))
+            jitter = dt.timedelta(seconds=random.uniform(0, delay.total_seconds() / 10))
+            row.next_attempt_at = now + delay + jitter
+            report.retry_at = min(filter(None, [report.retry_at, row.next_attempt_at]))
+        row.save(update_fields=["attempts", "error", "status", "next_attempt_at"])
+
+
+def _finish(rows: list[Reminder], *, now: dt.datetime, report: RunReport) -> None:
+    """A row whose every recipient got the message is sent."""
+    expected = {}
+    for recipient in _recipients(rows).values():
+        for row in recipient.rows:
+            expected.setdefault(row.pk, set()).add(recipient.email)
+    for row in rows:
+        row.refresh_from_db(fields=["recipients", "status"])
+        if row.status != Reminder.Status.PENDING:
+            continue
+        if expected.get(row.pk, set()) <= set(row.recipients):
+            row.status, row.sent_at, row.error = Reminder.Status.SENT, now, ""
+            if not expected.get(row.pk):
+                row.error = "no recipient with an e-mail address"
+            row.save(update_fields=["status", "sent_at", "error"])
+
+
+def _compose(recipient: Recipient, rows: list[Reminder]) -> tuple[str, str, str, str]:
+    zone = ZoneInfo(settings.TIME_ZONE)
+    with translation.override(recipient.language):
+        items = []
+        for row in sorted(rows, key=lambda r: (r.period.month, r.unit.name_vi)):
+            if recipient.role == "unit":
+                path = reverse("reporting:report", args=[row.period_id, row.unit_id])
+            else:
+                path = reverse("reporting:board", args=[row.period_id])
+            items.append(
+                {
+                    "unit": row.unit.name,
+                    "month": f"{row.period.month:%m/%Y}",
+                    "due": row.period.due_at.astimezone(zone),
+                    "kind": row.kind,
+                    "url": settings.SITE_URL + path,
+                }
+            )
+        context = {
+            "items": items,
+            "site_url": settings.SITE_URL,
+            "kinds": {row.kind for row in rows},
+        }
+        subject = render_to_string("emails/reminder_subject.txt", context).strip()
+        text = render_to_string("emails/reminder.txt", context)
+        html = render_to_string("emails/reminder.html", context)
+    return subject, text, html, items[0]["url"].removeprefix(settings.SITE_URL)
+
+
+def reminder_send_again(*, reminder: Reminder) -> None:
+    """Admin action: a failed reminder goes back to the queue, its attempts reset."""
+    reminder.status, reminder.attempts, reminder.next_attempt_at = Reminder.Status.PENDING, 0, None
+    reminder.save(update_fields=["status", "attempts", "next_attempt_at"])

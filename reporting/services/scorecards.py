@@ -1,0 +1,290 @@
+"""Roll-up of a province's month into scorecard snapshot rows (DESIGN.md §6).
+
+Counts and weighted progress are aggregated by the database (one query per field group, one
+for the units); only the expected progress of each task, a date calculation, is done in
+Python, per task rather than per report. Writing the rows replaces the month's snapshot in one
+transaction, so two runs with the same data give the same rows.
+
+The status rule, with each threshold a ScorecardPolicy setting (defaults 10 / 25 / 25):
+  expected progress of a task = the share of its start→due window elapsed at the reference
+  date (100 % once due); a field is
+  * on track  when its weighted % done ≥ weighted expected progress − 10 points and none of
+              its tasks is overdue;
+  * off track when it is more than 25 points behind, or more than 25 % of its task weight is
+              overdue;
+  * at risk   otherwise.
+A task is overdue when its due date has passed and the lead unit has not reported it done.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from indicators.models import FieldResult, FieldTarget, Province, Task
+from reporting.models import (
+    FieldScorecard,
+    Period,
+    Report,
+    ScorecardPolicy,
+    TaskEntry,
+    UnitScorecard,
+)
+from reporting.models.scorecards import Status
+from reporting.selectors.reports import expected_units
+from reporting.services.queueing import scorecards_queue
+from reporting.services.reports import periods_ensure
+
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+
+def reference_date(period: Period, now: dt.datetime) -> dt.date:
+    return min(period.last_day, timezone.localdate(now))
+
+
+def expected_progress(start: dt.date, due: dt.date, on: dt.date) -> Decimal:
+    if on >= due:
+        return HUNDRED
+    if on <= start:
+        return Decimal(0)
+    return (HUNDRED * (on - start).days / (due - start).days).quantize(CENT)
+
+
+def _tasks(period: Period, on: dt.date):
+    """The province's tasks of the plans running this month, each annotated with its lead
+    unit's reported status and % done in this period (submitted reports only)."""
+    live_plans = Task.objects.filter(
+        plan__province_id=period.province_id,
+        start_date__lte=period.last_day,
+        due_date__gte=period.month,
+    ).values("plan_id")
+    lead_entry = TaskEntry.objects.filter(
+        task=OuterRef("pk"),
+        report__period=period,
+        report__unit=OuterRef("lead_unit"),
+        report__first_submitted_at__isnull=False,
+    )
+    return Task.objects.filter(plan__in=live_plans, start_date__lte=period.last_day).annotate(
+        reported_pct=Coalesce(Subquery(lead_entry.values("percent_done")[:1]), Value(0)),
+        reported_status=Coalesce(Subquery(lead_entry.values("status")[:1]), Value("")),
+        is_done=Case(When(reported_status="done", then=1), default=0, output_field=IntegerField()),
+        is_overdue=Case(
+            When(Q(due_date__lt=on) & ~Q(reported_status="done"), then=1),
+            default=0,
+            output_field=IntegerField(),
+        ),
+    )
+
+
+@transaction.atomic
+def scorecard_rollup(*, period: Period, now: dt.datetime) -> None:
+    on = reference_date(period, now)
+    policy = ScorecardPolicy.objects.filter(
+        province_id=period.province_id
+    ).first() or ScorecardPolicy(province_id=period.province_id)
+    tasks = _tasks(period, on)
+    weighted = ExpressionWrapper(F("weight") * F("reported_pct"), output_field=DecimalField())
+    by_field = tasks.values("field_id").annotate(
+        total=Count("pk"),
+        done=Sum("is_done"),
+        behind=Sum(
+            Case(
+                When(reported_status__in=["behind", "blocked"], then=1),
+                default=0,
+                output_field=IntegerField(),
+            )
+        ),
+        overdue=Sum("is_overdue"),
+        weight_total=Sum("weight"),
+        done_weighted=Sum(weighted),
+        overdue_weight=Sum(
+            Case(
+                When(is_overdue=1, then=F("weight")), default=Value(0), output_field=DecimalField()
+            )
+        ),
+    )
+    spans = {}
+    for field_id, start, due, weight in tasks.values_list(
+        "field_id", "start_date", "due_date", "weight"
+    ):
+        total = spans.setdefault(field_id, [Decimal(0), Decimal(0)])
+        total[0] += weight * expected_progress(start, due, on)
+        total[1] += weight
+    units = list(expected_units(period))
+    reports = {
+        r.unit_id: r for r in Report.objects.filter(period=period, first_submitted_at__isnull=False)
+    }
+    FieldScorecard.objects.filter(period=period).delete()
+    cards = []
+    for row in by_field.order_by("field_id"):
+        field_tasks = tasks.filter(field_id=row["field_id"])
+        owners = {u.pk for u in units} & set(field_tasks.values_list("lead_unit_id", flat=True))
+        on_time = sum(1 for u in owners if u in reports and not reports[u].is_late)
+        mean = (
+            (row["done_weighted"] / row["weight_total"]).quantize(CENT)
+            if row["weight_total"]
+            else None
+        )
+        expected = (spans[row["field_id"]][0] / spans[row["field_id"]][1]).quantize(CENT)
+        overdue_share = (HUNDRED * row["overdue_weight"] / row["weight_total"]).quantize(CENT)
+        card = FieldScorecard(
+            period=period,
+            field_id=row["field_id"],
+            tasks_total=row["total"],
+            tasks_done=row["done"],
+            tasks_behind=row["behind"],
+            tasks_overdue=row["overdue"],
+            mean_done_pct=mean,
+            expected_pct=expected,
+            overdue_weight_pct=overdue_share,
+            on_time_pct=(HUNDRED * on_time / len(owners)).quantize(CENT) if owners else None,
+            status=field_status(mean, expected, row["overdue"], overdue_share, policy),
+            computed_at=now,
+        )
+        _targets_and_gap(card, period)
+        cards.append(card)
+    FieldScorecard.objects.bulk_create(cards)
+    _unit_cards(period, units, reports, tasks, now=now, on=on)
+
+
+def field_status(mean, expected, overdue_count, overdue_share, policy) -> str:
+    if mean is None:
+        return Status.NO_TASKS
+    behind = expected - mean
+    if behind > policy.off_track_points or overdue_share > policy.off_track_overdue_share:
+        return Status.OFF_TRACK
+    if behind <= policy.at_risk_points and overdue_count == 0:
+        return Status.ON_TRACK
+    return Status.AT_RISK
+
+
+def _targets_and_gap(card: FieldScorecard, period: Period) -> None:
+    """The field's target (top N, %), last published result, and the gap to rank N: the N-th
+    best score of the *other* provinces that year, minus ours, floored at 0."""
+    field = card.field
+    target = (
+        FieldTarget.objects.filter(
+            plan__province_id=period.province_id,
+            field__code=field.code,
+            plan__year__lte=period.month.year,
+        )
+        .order_by("-plan__year")
+        .first()
+    )
+    if target:
+        card.target_rank, card.target_pct = target.best_rank, target.min_pct
+    own = (
+        FieldResult.objects.filter(
+            province__in=_lineage(period.province),
+            field__code=field.code,
+            year__lt=period.month.year,
+        )
+        .order_by("-year")
+        .first()
+    )
+    if own is None:
+        card.gap_note = "no published result for this field"
+        return
+    card.last_year, card.last_points, card.last_rank = own.year, own.points, own.rank
+    if not card.target_rank or own.points is None:
+        return
+    others = FieldResult.objects.filter(
+        year=own.year, field__code=field.code, points__isnull=False
+    ).exclude(province=own.province)
+    scores = sorted(others.values_list("points", flat=True), reverse=True)
+    if len(scores) < card.target_rank or others.filter(is_synthetic=True).exists():
+        card.gap_note = (
+            f"only {len(scores)} other provinces' scores published for {own.year}; "
+            f"rank {card.target_rank} cannot be placed"
+        )
+        return
+    card.gap_points = max(Decimal(0), scores[card.target_rank - 1] - own.points)
+
+
+def _lineage(province: Province) -> list[Province]:
+    """A province and those it absorbed: Da Nang's history includes Quang Nam's."""
+    return [province, *province.predecessors.all()]
+
+
+def _unit_cards(period, units, reports, tasks, *, now, on) -> None:
+    lead = tasks.values("lead_unit_id").annotate(done=Sum("is_done"), overdue=Sum("is_overdue"))
+    per_unit = {row["lead_unit_id"]: row for row in lead}
+    rows = []
+    for unit in units:
+        report = reports.get(unit.pk)
+        if report:
+            late_by = report.first_submitted_at - period.due_at
+        else:
+            late_by = now - period.due_at
+        # Whole days started after the deadline: a report one hour late is one day late.
+        days_late = 0
+        if late_by > dt.timedelta(0):
+            days_late = late_by.days + (1 if late_by % dt.timedelta(days=1) else 0)
+        stats = per_unit.get(unit.pk, {"done": 0, "overdue": 0})
+        rows.append(
+            UnitScorecard(
+                period=period,
+                unit=unit,
+                expected=1,
+                submitted=1 if report else 0,
+                on_time=1 if report and not report.is_late else 0,
+                days_late=days_late,
+                tasks_done=stats["done"] or 0,
+                tasks_overdue=stats["overdue"] or 0,
+                rank=1,
+                computed_at=now,
+            )
+        )
+
+    def key(card):
+        return (
+            -card.on_time,
+            -card.submitted,
+            card.days_late,
+            card.tasks_overdue,
+            -card.tasks_done,
+        )
+
+    rows.sort(key=lambda c: (key(c), c.unit.name_vi))
+    for index, card in enumerate(rows):
+        same = index and key(rows[index - 1]) == key(card)
+        card.rank = rows[index - 1].rank if same else index + 1
+    UnitScorecard.objects.filter(period=period).delete()
+    UnitScorecard.objects.bulk_create(rows)
+
+
+def scorecards_queue_for_province(province_id: int, *, today: dt.date) -> None:
+    """A target changed: recompute the province's current month."""
+    for period in Period.objects.filter(province_id=province_id, month=today.replace(day=1)):
+        scorecards_queue(period.pk)
+
+
+def periods_ensure_ahead(*, today: dt.date, months: int = 2) -> None:
+    """Every province with work running gets its periods created two months ahead."""
+    last = today.replace(day=1)
+    for _ in range(months):
+        last = (last + dt.timedelta(days=32)).replace(day=1)
+    provinces = (
+        Province.objects.valid_on(today).filter(plans__tasks__due_date__gte=today).distinct()
+    )
+    for province in provinces:
+        periods_ensure(province=province, first=today.replace(day=1), last=last)
