@@ -2,9 +2,12 @@ from indicators.selectors import memberships_of
 
 
 def membership(request):
-    """The header shows the user's province and role (their first membership)."""
-    memberships = list(memberships_of(request.user)) if hasattr(request, "user") else []
+    """The header shows the user's province and role (their first membership) and the bell."""
+    user = getattr(request, "user", None)
+    memberships = list(memberships_of(user)) if user else []
+    unread = user.notices.filter(read_at__isnull=True).count() if memberships else 0
     return {
         "memberships": memberships,
         "current_membership": memberships[0] if memberships else None,
+        "unread_notices": unread,
     }

@@ -1,7 +1,20 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from indicators.admin.scoping import ProvinceScopedAdmin
-from reporting.models import Period, Reopening, Report, ReportChange, ReportingSchedule
+from reporting.models import (
+    FieldScorecard,
+    Period,
+    Reminder,
+    ReminderPolicy,
+    Reopening,
+    Report,
+    ReportChange,
+    ReportingSchedule,
+    ScorecardPolicy,
+    UnitScorecard,
+)
+from reporting.services.reminders import reminder_send_again
 
 
 @admin.register(ReportingSchedule)
@@ -52,3 +65,81 @@ class ReportChangeAdmin(ReadOnlyScopedAdmin):
     province_lookup = "report__period__province"
     list_display = ["at", "report", "user", "action"]
     list_select_related = ["report__unit", "report__period", "user"]
+
+
+@admin.register(ReminderPolicy)
+class ReminderPolicyAdmin(ProvinceScopedAdmin):
+    list_display = [
+        "province",
+        "days_before",
+        "overdue_after_days",
+        "escalation_after_days",
+        "send_hour",
+    ]
+
+
+@admin.register(ScorecardPolicy)
+class ScorecardPolicyAdmin(ProvinceScopedAdmin):
+    list_display = ["province", "at_risk_points", "off_track_points", "off_track_overdue_share"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyScopedAdmin):
+    """Every reminder with its status; a final failure is sent again from here."""
+
+    province_lookup = "period__province"
+    list_display = ["unit", "period", "kind", "status", "attempts", "sent_at", "error"]
+    list_filter = ["status", "kind", "period__month"]
+    search_fields = ["unit__name_vi", "error"]
+    list_select_related = ["unit", "period"]
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send again"))
+    def send_again(self, request, queryset):
+        rows = list(queryset.filter(status__in=[Reminder.Status.FAILED]))
+        for reminder in rows:
+            reminder_send_again(reminder=reminder)
+        self.message_user(
+            request, _("%(n)s reminder(s) queued again for the next run.") % {"n": len(rows)}
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # The action needs it; the change form itself stays read-only (no editable fields).
+        return self._allowed(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
+@admin.register(FieldScorecard)
+class FieldScorecardAdmin(ReadOnlyScopedAdmin):
+    province_lookup = "period__province"
+    list_display = [
+        "period",
+        "field",
+        "tasks_total",
+        "tasks_done",
+        "tasks_overdue",
+        "mean_done_pct",
+        "expected_pct",
+        "status",
+    ]
+    list_filter = ["status", "period__month"]
+    list_select_related = ["period", "field"]
+
+
+@admin.register(UnitScorecard)
+class UnitScorecardAdmin(ReadOnlyScopedAdmin):
+    province_lookup = "period__province"
+    list_display = [
+        "period",
+        "rank",
+        "unit",
+        "submitted",
+        "on_time",
+        "days_late",
+        "tasks_done",
+        "tasks_overdue",
+    ]
+    list_filter = ["period__month"]
+    list_select_related = ["period", "unit"]

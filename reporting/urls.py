@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("<int:period_pk>/unit/<int:unit_pk>/", views.report_page, name="report"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
+    path("notices/", views.notices, name="notices"),
     path("board/", views.board_current, name="board_current"),
     path("board/<int:period_pk>/", views.board, name="board"),
     path("review/<int:report_pk>/", views.review, name="review"),

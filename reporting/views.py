@@ -261,3 +261,15 @@ def summary_excel(request, period_pk: int):
     name = f"bao-cao-cchc-{period.province.code}-{period.month:%Y-%m}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+@login_required
+def notices(request):
+    from reporting.models import Notice
+    from reporting.services.reminders import notices_mark_read
+
+    if request.method == "POST":
+        notices_mark_read(user=request.user, now=timezone.now())
+        return redirect("reporting:notices")
+    items = Notice.objects.filter(user=request.user)[:50]
+    return render(request, "reporting/notices.html", {"items": items})

@@ -321,3 +321,7 @@ def reminder_send_again(*, reminder: Reminder) -> None:
     """Admin action: a failed reminder goes back to the queue, its attempts reset."""
     reminder.status, reminder.attempts, reminder.next_attempt_at = Reminder.Status.PENDING, 0, None
     reminder.save(update_fields=["status", "attempts", "next_attempt_at"])
+
+
+def notices_mark_read(*, user, now: dt.datetime) -> int:
+    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=now)

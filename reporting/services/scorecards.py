@@ -231,10 +231,7 @@ def _unit_cards(period, units, reports, tasks, *, now, on) -> None:
     rows = []
     for unit in units:
         report = reports.get(unit.pk)
-        if report:
-            late_by = report.first_submitted_at - period.due_at
-        else:
-            late_by = now - period.due_at
+        late_by = (report.first_submitted_at if report else now) - period.due_at
         # Whole days started after the deadline: a report one hour late is one day late.
         days_late = 0
         if late_by > dt.timedelta(0):
