@@ -22,7 +22,7 @@ class Command(BaseCommand):
                 raise CommandError(f"No periods for a province coded {province!r}.")
         try:
             month = (
-                dt.datetime.strptime(period, "%Y-%m").date()
+                dt.date.fromisoformat(f"{period}-01")
                 if period
                 else timezone.localdate().replace(day=1)
             )
