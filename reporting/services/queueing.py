@@ -14,24 +14,23 @@ def scorecards_queue(period_id: int) -> None:
     reports the transaction touched). A broker that is down never fails the request that
     triggered it: the nightly run catches up."""
     connection = transaction.get_connection()
-    pending: set[int] | None = getattr(connection, "_par_rollups", None)
-    if pending is None:
-        pending = connection._par_rollups = set()
+    if connection.in_atomic_block and any(
+        getattr(callback, "par_rollup", None) == period_id
+        for _savepoints, callback, _robust in connection.run_on_commit
+    ):
+        return  # already queued for this commit (Django drops it if the transaction rolls back)
 
-        def send() -> None:
-            from reporting.tasks import rollup_period
+    def send() -> None:
+        from reporting.tasks import rollup_period
 
-            periods = sorted(connection._par_rollups)
-            connection._par_rollups = None
-            for period in periods:
-                try:
-                    rollup_period.delay(period)
-                except Exception:  # noqa: BLE001 - any broker failure; the request succeeds
-                    log.warning(
-                        "Could not queue the roll-up of period %s; the nightly run will do it",
-                        period,
-                        exc_info=True,
-                    )
+        try:
+            rollup_period.delay(period_id)
+        except Exception:  # noqa: BLE001 - any broker failure; the request must still succeed
+            log.warning(
+                "Could not queue the roll-up of period %s; the nightly run will do it",
+                period_id,
+                exc_info=True,
+            )
 
-        transaction.on_commit(send)
-    pending.add(period_id)
+    send.par_rollup = period_id
+    transaction.on_commit(send)

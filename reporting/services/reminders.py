@@ -65,6 +65,7 @@ class RunReport:
     retry_at: dt.datetime | None = None
     locked_out: bool = False
     planned: list[tuple[str, list[str]]] = field(default_factory=list)
+    retried: set[int] = field(default_factory=set)  # rows whose attempt this run is counted
 
 
 @contextlib.contextmanager
@@ -258,6 +259,9 @@ def _send_one(recipient: Recipient, *, now: dt.datetime, report: RunReport) -> N
 
 def _retry_later(rows, error, *, now, report) -> None:
     for row in rows:
+        if row.pk in report.retried:
+            continue  # one attempt per row and run, however many recipients failed
+        report.retried.add(row.pk)
         row.attempts += 1
         row.error = f"{type(error).__name__}: {error}"[:2000]
         if row.attempts >= MAX_ATTEMPTS:

@@ -1,0 +1,261 @@
+"""A real Celery worker process against the real Redis and PostgreSQL (CI): a submission queues
+a roll-up that the worker computes; a reminder run goes through the worker to a local SMTP
+sink; a worker killed mid-run and restarted leaves every reminder sent exactly once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(__file__)))
+
+
+class Sink:
+    """A local SMTP server (aiosmtpd) that counts deliveries; optionally slow at RCPT, so a
+    worker can be killed while a message is still being addressed (not yet delivered)."""
+
+    def __init__(self, rcpt_delay: float = 0.0):
+        from aiosmtpd.controller import Controller
+
+        self.received: list[tuple[str, str]] = []  # (recipient, Message-ID)
+        self.lock = threading.Lock()
+        sink = self
+
+        class Handler:
+            async def handle_RCPT(self, server, session, envelope, address, options):
+                if rcpt_delay:
+                    import asyncio
+
+                    await asyncio.sleep(rcpt_delay)
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, server, session, envelope):
+                from email import message_from_bytes
+
+                message = message_from_bytes(envelope.content)
+                with sink.lock:
+                    for rcpt in envelope.rcpt_tos:
+                        sink.received.append((rcpt, message["Message-ID"]))
+                return "250 Message accepted"
+
+        self.port = _free_port()
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self):
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.controller.stop()
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.received)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _database_url() -> str:
+    s = connection.settings_dict
+    return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
+
+
+def start_worker(broker_url: str, smtp_port: int | None = None) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "CELERY_BROKER_URL": broker_url,
+        "DEBUG": "true",
+        "EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}" if smtp_port else "locmem://",
+    }
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "par_portal",
+            "worker",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "INFO",
+            "--without-heartbeat",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    return worker
+
+
+def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> str:
+    if worker.poll() is None:
+        worker.send_signal(sig)
+    try:
+        output, _ = worker.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        output, _ = worker.communicate()
+    return output or ""
+
+
+def wait_for(condition, *, timeout: float = 60, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def postgres():
+    if connection.vendor != "postgresql":
+        from tests.conftest import skip_or_fail
+
+        skip_or_fail("the worker integration tests need PostgreSQL (DATABASE_URL)")
+
+
+@pytest.fixture
+def purge_queue(redis_broker_url):
+    from par_portal import celery_app
+
+    celery_app.control.purge()
+    yield redis_broker_url
+    celery_app.control.purge()
+
+
+@pytest.fixture
+def world(postgres, purge_queue):
+    from indicators.services.par_data import par_data_load
+    from tests.reporting.world import build_world
+
+    par_data_load()  # transactional tests begin from a flushed database
+    return build_world(units=12)
+
+
+def test_a_submission_queues_a_rollup_that_the_worker_computes(world, purge_queue):
+    from reporting.models import FieldScorecard
+    from reporting.services import report_start, report_submit
+    from tests.reporting.world import local
+
+    worker = start_worker(purge_queue)
+    try:
+        now = local(2030, 3, 20, 9, 0)
+        report = report_start(period=world.period, unit=world.a, user=world.users["ra"], now=now)
+        started = time.monotonic()
+        report_submit(
+            report=report,
+            user=world.users["ra"],
+            version=report.version,
+            entries={
+                t.pk: {"status": "done", "percent_done": 100, "explanation": "biên bản gửi sau"}
+                for t in world.tasks[:2]
+            },
+            values={},
+            files={},
+            now=now,
+        )  # autocommit: on_commit fires at once
+        wait_for(
+            lambda: FieldScorecard.objects.filter(period=world.period).exists(),
+            what="the worker's roll-up",
+        )
+        elapsed = time.monotonic() - started
+        card = FieldScorecard.objects.get(period=world.period, field__code="procedures")
+        assert (card.tasks_done, card.mean_done_pct) == (2, 100)
+        print(f"roll-up visible {elapsed:.2f}s after the submission")
+    finally:
+        output = stop(worker)
+    assert "rollup_period" in output
+
+
+def _make_reminders_due(world):
+    """Move the world's period so that its 5-day reminder is due now (real time)."""
+    import datetime as dt
+
+    from reporting.models import Period
+
+    now = timezone.now()
+    Period.objects.filter(pk=world.period.pk).update(
+        due_at=now + dt.timedelta(days=2), locks_at=now + dt.timedelta(days=7)
+    )
+
+
+def test_reminders_go_through_the_worker_to_smtp_once(world, purge_queue):
+    from reporting.models import Reminder
+    from reporting.tasks import send_reminders
+
+    _make_reminders_due(world)
+    with Sink() as sink:
+        worker = start_worker(purge_queue, sink.port)
+        try:
+            send_reminders.delay()
+            wait_for(
+                lambda: (
+                    Reminder.objects.exists()
+                    and not Reminder.objects.filter(status="pending").exists()
+                ),
+                what="reminders sent",
+            )
+            send_reminders.delay()  # a duplicated tick
+            send_reminders.delay()
+            time.sleep(3)
+        finally:
+            stop(worker)
+    per_person = Counter(rcpt for rcpt, _ in sink.received)
+    assert set(per_person.values()) == {1}
+    assert "both@people.example" in per_person
+    assert len(per_person) == 4 + 12  # ra, rb, head_a, both, and one reporter per extra unit
+
+
+def test_a_worker_killed_mid_run_then_restarted_sends_each_reminder_once(world, purge_queue):
+    from reporting.models import Reminder
+    from reporting.tasks import send_reminders
+
+    _make_reminders_due(world)
+    with Sink(rcpt_delay=0.5) as sink:
+        worker = start_worker(purge_queue, sink.port)
+        send_reminders.delay()
+        wait_for(lambda: sink.count() >= 3, what="the first messages")
+        time.sleep(0.25)  # now inside the next message's RCPT: addressed, not delivered
+        stop(worker, signal.SIGKILL)
+        delivered_before = sink.count()
+        assert Reminder.objects.filter(status="pending").exists()  # the run did not finish
+
+        worker = start_worker(purge_queue, sink.port)
+        try:
+            send_reminders.delay()
+            wait_for(
+                lambda: not Reminder.objects.filter(status="pending").exists(),
+                what="the restarted run to finish",
+                timeout=90,
+            )
+        finally:
+            stop(worker)
+    per_person = Counter(rcpt for rcpt, _ in sink.received)
+    assert delivered_before < len(per_person) == 16
+    assert set(per_person.values()) == {1}, per_person
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
