@@ -140,10 +140,14 @@ def test_rollup_is_deterministic(world):
     assert len(first[0]) == 2 and len(first[1]) == 2
 
 
-def test_submission_queues_a_rollup_on_commit(django_capture_on_commit_callbacks):
+def test_submission_queues_one_rollup_on_commit(monkeypatch, django_capture_on_commit_callbacks):
+    from reporting import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.rollup_period, "delay", queued.append)
     world = build_world()  # no submission yet, so nothing is queued for this commit
     report = report_start(period=world.period, unit=world.b, user=world.users["rb"], now=NOW)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
         report_submit(
             report=report,
             user=world.users["rb"],
@@ -153,6 +157,11 @@ def test_submission_queues_a_rollup_on_commit(django_capture_on_commit_callbacks
             files={},
             now=NOW,
         )
+    assert queued == []  # nothing before the commit
+    for callback in callbacks:
+        callback()
+    assert queued == [world.period.pk]
+    tasks.rollup_period(queued[0])  # what the worker runs
     assert FieldScorecard.objects.filter(period=world.period).count() == 2
 
 
