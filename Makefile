@@ -29,6 +29,10 @@ test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Speed is measured here, never asserted in tests.
+bench: $(STAMP)
+	$(BIN)/python tests/bench/bench.py
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

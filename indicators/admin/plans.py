@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 from import_export.admin import ImportExportMixin
 
 from indicators.admin.scoping import ProvinceScopedAdmin, ScopedInline
@@ -19,8 +20,29 @@ class IndicatorInline(ScopedInline, admin.TabularInline):
     show_change_link = True
 
 
+class TargetsChangedMixin:
+    """A target change recomputes the province's scorecard (queued after the commit)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        from reporting.services.scorecards import scorecards_queue_for_province
+
+        scorecards_queue_for_province(self._province_id(form.instance), today=timezone.localdate())
+
+    def delete_model(self, request, obj):
+        province_id = self._province_id(obj)
+        super().delete_model(request, obj)
+        from reporting.services.scorecards import scorecards_queue_for_province
+
+        scorecards_queue_for_province(province_id, today=timezone.localdate())
+
+    @staticmethod
+    def _province_id(obj) -> int:
+        return obj.province_id if isinstance(obj, Plan) else obj.plan.province_id
+
+
 @admin.register(Plan)
-class PlanAdmin(ProvinceScopedAdmin):
+class PlanAdmin(TargetsChangedMixin, ProvinceScopedAdmin):
     list_display = ["number", "year", "province", "min_pct", "best_rank", "is_demo"]
     list_filter = ["year", "is_demo", "province"]
     search_fields = ["number", "title"]
@@ -44,7 +66,7 @@ class IndicatorAdmin(ProvinceScopedAdmin):
 
 
 @admin.register(FieldTarget)
-class FieldTargetAdmin(ImportExportMixin, ProvinceScopedAdmin):
+class FieldTargetAdmin(TargetsChangedMixin, ImportExportMixin, ProvinceScopedAdmin):
     """Plan targets per field, also as CSV / Excel import and export."""
 
     province_lookup = "plan__province"

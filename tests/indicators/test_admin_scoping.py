@@ -163,3 +163,36 @@ def test_criteria_inline_refuses_children_above_the_field_maximum(client, superu
     assert response.status_code == 200
     assert field.criteria.count() == 0
     assert "11" in str(response.context["inline_admin_formsets"][0].formset.non_form_errors())
+
+
+def test_changing_a_target_queues_the_provinces_scorecard(
+    qn_admin_client, monkeypatch, django_capture_on_commit_callbacks
+):
+    import datetime as dt
+
+    from indicators.models import FieldTarget
+    from reporting import tasks
+    from reporting.models import Period
+
+    queued = []
+    monkeypatch.setattr(tasks.rollup_period, "delay", queued.append)
+    target = FieldTarget.objects.get(plan__number="5442/KH-UBND", field__code="procedures")
+    today = dt.date(2021, 10, 5)
+    monkeypatch.setattr("django.utils.timezone.localdate", lambda *a: today)
+    url = reverse("admin:indicators_fieldtarget_change", args=[target.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = qn_admin_client.post(
+            url,
+            {
+                "plan": target.plan_id,
+                "field": target.field_id,
+                "best_rank": "7",
+                "min_pct": "",
+                "note": "",
+            },
+        )
+    assert response.status_code == 302
+    target.refresh_from_db()
+    assert target.best_rank == 7
+    october = Period.objects.get(province__code="quang-nam", month=dt.date(2021, 10, 1))
+    assert queued == [october.pk]
