@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run test lint format bench messages clean
+.PHONY: install run serve test lint format bench messages clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: export DEBUG ?= true
 test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Production-like: web, worker and beat from the Procfile (needs DATABASE_URL, CELERY_BROKER_URL).
+serve: $(STAMP)
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start
 
 # Speed is measured here, never asserted in tests.
 bench: $(STAMP)

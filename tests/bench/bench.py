@@ -43,7 +43,8 @@ def main() -> None:
     setup_test_environment()
     call_command("migrate", verbosity=0)
     start = time.perf_counter()
-    call_command("load_demo", stdout=open(os.devnull, "w"))
+    with open(os.devnull, "w") as quiet:
+        call_command("load_demo", stdout=quiet)
     print(
         f"{'migrate is done; load_demo on this database':<58} {time.perf_counter() - start:8.2f} s"
     )
