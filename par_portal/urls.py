@@ -15,5 +15,6 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("reports/", include("reporting.urls")),
+    path("dashboard/", include("reporting.urls_dashboards")),
     path("", include("indicators.urls")),
 ]

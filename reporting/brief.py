@@ -1,0 +1,145 @@
+"""The monthly brief for the committee meeting: where the province stands, its targets and
+gaps, and which units hold it back — as a print page and an Excel file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+
+from reporting.models import Period
+from reporting.selectors import dashboards as boards
+
+
+def brief_data(period: Period, *, now: dt.datetime) -> dict:
+    province = period.province
+    year = boards.latest_year_with_results(province)
+    plan = boards.plan_for(province, period.month.year)
+    standing = (
+        boards.ranking(year=year, own=province, target_rank=plan.best_rank if plan else None)
+        if year
+        else None
+    )
+    own_rows = [r for r in standing.rows if r.is_own] if standing else []
+    return {
+        "period": period,
+        "plan": plan,
+        "standing": standing,
+        "own_rows": own_rows,
+        "cards": list(boards.field_cards(period)),
+        "league": boards.units_league(province, period.month.year),
+        "heatmap": boards.heatmap(province, period.month.year, now=now),
+        "now": now,
+    }
+
+
+def brief_workbook(data: dict) -> bytes:
+    book = Workbook()
+    bold, head = Font(bold=True), PatternFill("solid", fgColor="DDEBF7")
+    period = data["period"]
+    sheet = book.active
+    sheet.title = _("Standing")[:31]
+    sheet.append(
+        [
+            _("Monthly PAR brief – %(province)s – %(month)s")
+            % {"province": period.province.name_vi, "month": f"{period.month:%m/%Y}"}
+        ]
+    )
+    sheet["A1"].font = Font(bold=True, size=14)
+    standing = data["standing"]
+    if standing:
+        sheet.append(
+            [_("Last published year"), standing.year, _("Provinces ranked"), standing.pool]
+        )
+        for row in data["own_rows"]:
+            sheet.append(
+                [
+                    row.province.name_vi,
+                    float(row.value) if row.value else None,
+                    row.rank,
+                    _("synthetic") if row.is_synthetic else "",
+                ]
+            )
+        if standing.target_rank:
+            sheet.append(
+                [
+                    _("Target: top %(n)s") % {"n": standing.target_rank},
+                    float(standing.target_value) if standing.target_value else None,
+                    standing.target_note,
+                ]
+            )
+
+    fields = book.create_sheet(_("Targets by field")[:31])
+    fields.append(
+        [
+            _("Field"),
+            _("Target: top N"),
+            _("Last rank"),
+            _("Last points"),
+            _("Gap (points)"),
+            _("Status"),
+            _("Tasks"),
+            _("Done"),
+            _("Behind"),
+            _("Overdue"),
+            _("% done"),
+            _("Expected %"),
+        ]
+    )
+    for cell in fields[1]:
+        cell.font, cell.fill = bold, head
+    for card in data["cards"]:
+        fields.append(
+            [
+                card.field.name_vi,
+                card.target_rank,
+                card.last_rank,
+                float(card.last_points) if card.last_points is not None else None,
+                float(card.gap_points) if card.gap_points is not None else card.gap_note,
+                card.get_status_display(),
+                card.tasks_total,
+                card.tasks_done,
+                card.tasks_behind,
+                card.tasks_overdue,
+                float(card.mean_done_pct or 0),
+                float(card.expected_pct or 0),
+            ]
+        )
+
+    league = book.create_sheet(_("Units")[:31])
+    league.append(
+        [
+            _("Rank"),
+            _("Unit"),
+            _("On time (%)"),
+            _("Days late"),
+            _("Tasks done"),
+            _("Tasks overdue"),
+        ]
+    )
+    for cell in league[1]:
+        cell.font, cell.fill = bold, head
+    for row in data["league"]:
+        league.append(
+            [
+                row["rank"],
+                row["unit__name_vi"],
+                float(row["on_time_pct"]) if row["on_time_pct"] is not None else None,
+                row["days_late"],
+                row["tasks_done"],
+                row["tasks_overdue"],
+            ]
+        )
+
+    heat = book.create_sheet(_("Months")[:31])
+    heat.append([_("Unit"), *[f"{p.month:%m/%Y}" for p in data["heatmap"]["periods"]]])
+    for row in data["heatmap"]["rows"]:
+        heat.append([row["unit"].name_vi, *row["cells"]])
+    for sheet_ in book.worksheets:
+        sheet_.column_dimensions["A"].width = 48
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,218 @@
+"""The committee's dashboards (server-rendered tables; charts draw on top when JS runs)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from indicators.models import FieldCode, NationalResult
+from reporting.brief import brief_data, brief_workbook
+from reporting.models import Period
+from reporting.selectors import dashboards as boards
+
+SORTS = {
+    "rank": lambda r: (r.rank is None, r.rank or 0),
+    "-value": lambda r: (r.value is None, -(r.value or 0)),
+    "value": lambda r: (r.value is None, r.value or 0),
+    "name": lambda r: r.province.name,
+}
+
+
+def _province(request):
+    province = boards.reading_province(request.user, request.GET.get("province"))
+    if province is None:
+        raise Http404  # not a committee member, reviewer or admin of any province
+    return province
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+def _current_period(province, request) -> Period | None:
+    periods = Period.objects.filter(province=province).order_by("-month")
+    wanted = request.GET.get("month")
+    if wanted:
+        try:
+            month = dt.date.fromisoformat(f"{wanted}-01")
+        except ValueError:
+            month = None
+        found = periods.filter(month=month).first() if month else None
+        if found:
+            return found
+    return periods.filter(month__lte=timezone.localdate()).first() or periods.last()
+
+
+@login_required
+def ranking(request):
+    province = _province(request)
+    years = list(NationalResult.objects.order_by("-year").values_list("year", flat=True).distinct())
+    default = boards.latest_year_with_results(province) or (years[0] if years else 0)
+    year = _int(request.GET.get("year"), default)
+    field_code = request.GET.get("field") or None
+    if field_code not in FieldCode.values:
+        field_code = None
+    if field_code:
+        target = boards.field_target(province, year + 1, field_code)
+        target_rank = target.best_rank if target else None
+    else:
+        plan = boards.plan_for(province, year + 1)
+        target_rank = plan.best_rank if plan else None
+    result = boards.ranking(year=year, own=province, field_code=field_code, target_rank=target_rank)
+    sort = request.GET.get("sort", "rank")
+    rows = sorted(result.rows, key=SORTS.get(sort, SORTS["rank"]))
+    chart = {
+        "labels": [r.province.name for r in result.rows],
+        "values": [float(r.value) if r.value is not None else None for r in result.rows],
+        "own": [r.is_own for r in result.rows],
+        "synthetic": [r.is_synthetic for r in result.rows],
+        "average": float(result.average) if result.average else None,
+        "target": float(result.target_value) if result.target_value else None,
+        "targetRank": result.target_rank,
+    }
+    return render(
+        request,
+        "reporting/dashboards/ranking.html",
+        {
+            "province": province,
+            "years": years,
+            "year": year,
+            "ranking": result,
+            "rows": rows,
+            "sort": sort,
+            "field_code": field_code,
+            "field_choices": FieldCode.choices,
+            "chart": chart,
+            "tab": "ranking",
+        },
+    )
+
+
+@login_required
+def trend(request):
+    province = _province(request)
+    data = boards.trend(province)
+    chart = {
+        "years": data.years,
+        "series": [
+            {
+                "label": s.province.name,
+                "index": [
+                    next(
+                        (
+                            float(p["index"])
+                            for p in s.points
+                            if p["year"] == y and p["index"] is not None
+                        ),
+                        None,
+                    )
+                    for y in data.years
+                ],
+                "rank": [
+                    next((p["rank"] for p in s.points if p["year"] == y), None) for y in data.years
+                ],
+            }
+            for s in data.series
+        ],
+        "changes": sorted(data.scheme_changes),
+    }
+    return render(
+        request,
+        "reporting/dashboards/trend.html",
+        {
+            "province": province,
+            "trend": data,
+            "chart": chart,
+            "tab": "trend",
+            "field_names": dict(FieldCode.choices),
+        },
+    )
+
+
+@login_required
+def targets(request):
+    province = _province(request)
+    period = _current_period(province, request)
+    cards = list(boards.field_cards(period)) if period else []
+    plan = boards.plan_for(province, period.month.year) if period else None
+    return render(
+        request,
+        "reporting/dashboards/targets.html",
+        {
+            "province": province,
+            "period": period,
+            "cards": cards,
+            "plan": plan,
+            "periods": Period.objects.filter(province=province).order_by("-month"),
+            "tab": "targets",
+        },
+    )
+
+
+@login_required
+def field_detail(request, period_pk: int, field_pk: int):
+    province = _province(request)
+    period = get_object_or_404(Period, pk=period_pk, province=province)
+    card = get_object_or_404(boards.field_cards(period), field_id=field_pk)
+    return render(
+        request,
+        "reporting/dashboards/field.html",
+        {
+            "province": province,
+            "period": period,
+            "card": card,
+            "tasks": boards.field_tasks(period, field_pk),
+            "tab": "targets",
+        },
+    )
+
+
+@login_required
+def units(request):
+    province = _province(request)
+    now = timezone.now()
+    current = _current_period(province, request)
+    year = _int(request.GET.get("year"), current.month.year if current else now.year)
+    years = sorted(
+        {d.year for d in Period.objects.filter(province=province).dates("month", "year")},
+        reverse=True,
+    )
+    return render(
+        request,
+        "reporting/dashboards/units.html",
+        {
+            "province": province,
+            "year": year,
+            "years": years,
+            "league": boards.units_league(province, year),
+            "heatmap": boards.heatmap(province, year, now=now),
+            "tab": "units",
+        },
+    )
+
+
+@login_required
+def brief(request):
+    province = _province(request)
+    period = _current_period(province, request)
+    if period is None:
+        raise Http404
+    data = brief_data(period, now=timezone.now())
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(
+            brief_workbook(data),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        name = f"ban-tin-cchc-{province.code}-{period.month:%Y-%m}.xlsx"
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        return response
+    return render(
+        request, "reporting/dashboards/brief.html", {**data, "tab": "brief", "province": province}
+    )

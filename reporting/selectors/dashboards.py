@@ -1,0 +1,323 @@
+"""Reads for the committee's dashboards. Each function's query count is constant in the number
+of units and months (pinned in tests)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Sum
+
+from indicators.models import (
+    FieldResult,
+    FieldTarget,
+    Methodology,
+    NationalResult,
+    NationalStatistic,
+    Plan,
+    Province,
+    Task,
+    Unit,
+)
+from reporting.models import FieldScorecard, Period, Report, UnitScorecard
+from reporting.selectors.reports import report_state
+
+NOT_EXPECTED = "not_expected"
+
+
+def lineage(province: Province) -> list[Province]:
+    """The province and those it absorbed (Da Nang since 2025: old Da Nang and Quang Nam)."""
+    return [province, *province.predecessors.order_by("name_vi")]
+
+
+@dataclass
+class RankRow:
+    province: Province
+    value: Decimal | None
+    rank: int | None
+    is_synthetic: bool
+    is_own: bool = False
+
+
+@dataclass
+class Ranking:
+    year: int
+    field_code: str | None
+    rows: list[RankRow]
+    average: Decimal | None = None
+    target_rank: int | None = None
+    target_value: Decimal | None = None
+    target_note: str = ""
+    pool: int = 0
+
+
+def competition_ranks(values: list[Decimal | None]) -> list[int | None]:
+    """1, 2, 2, 4 … for values sorted best first; equal values share a rank."""
+    ranks: list[int | None] = []
+    for index, value in enumerate(values):
+        if value is None:
+            ranks.append(None)
+        elif index and values[index - 1] == value:
+            ranks.append(ranks[-1])
+        else:
+            ranks.append(index + 1)
+    return ranks
+
+
+def nth_best(values: list[Decimal], n: int) -> Decimal | None:
+    """The score that holds rank ≤ n: the n-th best (equal scores share a rank)."""
+    ordered = sorted((v for v in values if v is not None), reverse=True)
+    return ordered[n - 1] if len(ordered) >= n else None
+
+
+def ranking(
+    *,
+    year: int,
+    own: Province | None,
+    field_code: str | None = None,
+    target_rank: int | None = None,
+) -> Ranking:
+    own_ids = {p.pk for p in lineage(own)} if own else set()
+    if field_code:
+        results = FieldResult.objects.filter(year=year, field__code=field_code).select_related(
+            "province"
+        )
+        pairs = [(r.province, r.points, r.rank, r.is_synthetic) for r in results]
+    else:
+        results = NationalResult.objects.filter(year=year).select_related("province")
+        pairs = [(r.province, r.index_pct, r.rank, r.is_synthetic) for r in results]
+    pairs.sort(key=lambda p: (p[1] is None, -(p[1] or 0), p[2] or 999, p[0].name_vi))
+    computed = competition_ranks([p[1] for p in pairs])
+    rows = [
+        RankRow(province, value, rank or computed[i], synthetic, province.pk in own_ids)
+        for i, (province, value, rank, synthetic) in enumerate(pairs)
+    ]
+    board = Ranking(
+        year=year, field_code=field_code, rows=rows, pool=len(rows), target_rank=target_rank
+    )
+    if not field_code:
+        average = NationalStatistic.objects.filter(
+            year=year, metric="provinces_average_pct"
+        ).first()
+        board.average = average.number if average else None
+    if target_rank:
+        others = [r.value for r in rows if not r.is_own]
+        board.target_value = nth_best(others, target_rank)
+        if board.target_value is None:
+            board.target_note = "fewer published scores than the target rank"
+        elif any(r.is_synthetic for r in rows):
+            board.target_note = "includes synthetic figures"
+    return board
+
+
+def plan_for(province: Province, year: int) -> Plan | None:
+    return (
+        Plan.objects.filter(province__in=lineage(province), year__lte=year)
+        .order_by("-year", "-issued_on")
+        .first()
+    )
+
+
+# --- trend --------------------------------------------------------------------------------
+
+
+@dataclass
+class TrendSeries:
+    province: Province
+    points: list[dict] = field(default_factory=list)  # year, index, rank, synthetic
+
+
+@dataclass
+class Trend:
+    years: list[int]
+    series: list[TrendSeries]
+    schemes: dict[int, str]  # year → scheme decision
+    scheme_changes: set[int]
+    fields: dict[str, list[dict]]  # field code → [{year, province, points, rank}]
+
+
+def trend(province: Province) -> Trend:
+    members = lineage(province)
+    results = NationalResult.objects.filter(province__in=members).select_related("province")
+    by_province = {p.pk: TrendSeries(p) for p in members}
+    years = set()
+    for r in results.order_by("year"):
+        years.add(r.year)
+        by_province[r.province_id].points.append(
+            {"year": r.year, "index": r.index_pct, "rank": r.rank, "synthetic": r.is_synthetic}
+        )
+    schemes = {}
+    changes = set()
+    methodologies = list(Methodology.objects.filter(level="province").order_by("first_year"))
+    previous = None
+    for year in sorted(years):
+        scheme = next((m for m in methodologies if m.covers(year)), None)
+        schemes[year] = scheme.decision if scheme else ""
+        if previous is not None and scheme != previous:
+            changes.add(year)
+        previous = scheme
+    fields: dict[str, list[dict]] = {}
+    for r in (
+        FieldResult.objects.filter(province__in=members)
+        .select_related("field", "province")
+        .order_by("year")
+    ):
+        fields.setdefault(r.field.code, []).append(
+            {"year": r.year, "province": r.province.name, "points": r.points, "rank": r.rank}
+        )
+    return Trend(
+        sorted(years), [s for s in by_province.values() if s.points], schemes, changes, fields
+    )
+
+
+# --- targets and drill-down ---------------------------------------------------------------
+
+
+def field_cards(period: Period):
+    return (
+        FieldScorecard.objects.filter(period=period)
+        .select_related("field")
+        .order_by("field__number")
+    )
+
+
+def field_tasks(period: Period, field_id: int) -> list[dict]:
+    """Field → tasks → units → reports: each task with every owning unit's entry this month."""
+    tasks = list(
+        Task.objects.filter(
+            plan__province_id=period.province_id, field_id=field_id, start_date__lte=period.last_day
+        )
+        .select_related("lead_unit")
+        .prefetch_related("supporting_units")
+        .order_by("code")
+    )
+    from reporting.models import TaskEntry
+
+    entries = {}
+    for entry in TaskEntry.objects.filter(report__period=period, task__in=tasks).select_related(
+        "report__unit"
+    ):
+        entries.setdefault(entry.task_id, []).append(entry)
+    return [{"task": t, "entries": entries.get(t.pk, [])} for t in tasks]
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+def units_league(province: Province, year: int) -> list[dict]:
+    """Each unit over the year's months: on-time rate, days late; tasks from the latest month."""
+    totals = (
+        UnitScorecard.objects.filter(period__province=province, period__month__year=year)
+        .values("unit_id", "unit__name_vi", "unit__name_en")
+        .annotate(
+            expected=Sum("expected"),
+            on_time=Sum("on_time"),
+            submitted=Sum("submitted"),
+            days_late=Sum("days_late"),
+        )
+    )
+    latest = UnitScorecard.objects.filter(
+        period__province=province, period__month__year=year
+    ).order_by("unit_id", "-period__month")
+    last = {}
+    for card in latest:
+        last.setdefault(card.unit_id, card)
+    rows = []
+    for row in totals:
+        rate = Decimal(100) * row["on_time"] / row["expected"] if row["expected"] else None
+        card = last.get(row["unit_id"])
+        rows.append(
+            {
+                **row,
+                "on_time_pct": rate.quantize(Decimal("0.1")) if rate is not None else None,
+                "tasks_done": card.tasks_done if card else 0,
+                "tasks_overdue": card.tasks_overdue if card else 0,
+            }
+        )
+    rows.sort(
+        key=lambda r: (
+            -(r["on_time_pct"] or 0),
+            r["days_late"],
+            r["tasks_overdue"],
+            r["unit__name_vi"],
+        )
+    )
+    ranks = competition_ranks(
+        [(r["on_time_pct"] or 0, -r["days_late"], -r["tasks_overdue"]) for r in rows]
+    )
+    for row, rank in zip(rows, ranks, strict=True):
+        row["rank"] = rank
+    return rows
+
+
+def heatmap(province: Province, year: int, *, now: dt.datetime) -> dict:
+    """Units × months of the year (up to now): on time, late, missing, not expected, …"""
+    periods = list(
+        Period.objects.filter(province=province, month__year=year, month__lte=now.date()).order_by(
+            "month"
+        )
+    )
+    first = dt.date(year, 1, 1)
+    units = list(
+        Unit.objects.filter(province=province)
+        .valid_during(first, dt.date(year, 12, 31))
+        .order_by("kind", "name_vi")
+    )
+    spans = {}
+    for lead, support, start, due in Task.objects.filter(plan__province=province).values_list(
+        "lead_unit_id", "supporting_units", "start_date", "due_date"
+    ):
+        for unit_id in {lead, support} - {None}:
+            spans.setdefault(unit_id, set()).add((start, due))
+    reports = {(r.period_id, r.unit_id): r for r in Report.objects.filter(period__in=periods)}
+    rows = []
+    for unit in units:
+        cells = []
+        for period in periods:
+            exists = (unit.valid_from is None or unit.valid_from <= period.last_day) and (
+                unit.valid_to is None or unit.valid_to >= period.month
+            )
+            live = any(
+                s <= period.last_day and d >= period.month for s, d in spans.get(unit.pk, ())
+            )
+            if not (exists and live):
+                cells.append(NOT_EXPECTED)
+            else:
+                cells.append(
+                    report_state(reports.get((period.pk, unit.pk)), period=period, now=now)
+                )
+        rows.append({"unit": unit, "cells": cells})
+    return {"periods": periods, "rows": rows}
+
+
+def reading_province(user, code: str | None = None) -> Province | None:
+    """The province whose internal data the user may read (committee, reviewer, admin)."""
+    from indicators.models import Membership, Role
+
+    memberships = Membership.objects.filter(
+        user=user, role__in=[Role.COMMITTEE, Role.FOCAL_REVIEWER, Role.PROVINCE_ADMIN]
+    ).select_related("province")
+    if code:
+        memberships = memberships.filter(province__code=code)
+    membership = memberships.first()
+    return membership.province if membership else None
+
+
+def latest_year_with_results(province: Province) -> int | None:
+    return (
+        NationalResult.objects.filter(province__in=lineage(province))
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
+def field_target(province: Province, year: int, code: str) -> FieldTarget | None:
+    return (
+        FieldTarget.objects.filter(
+            plan__province__in=lineage(province), field__code=code, plan__year__lte=year
+        )
+        .order_by("-plan__year")
+        .first()
+    )
