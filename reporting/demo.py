@@ -7,10 +7,12 @@ import datetime as dt
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from indicators.models import Province
 from reporting import selectors, services
-from reporting.models import Report, TaskEntry
+from reporting.models import Period, Report, TaskEntry
+from reporting.services.scorecards import scorecard_rollup
 
 
 @transaction.atomic
@@ -26,18 +28,37 @@ def demo_reporting_load(*, today: dt.date) -> None:
         username="demo.data",
         defaults={"first_name": "Dữ liệu minh họa", "is_active": False},
     )
+    # The seed's 2021 in Quang Nam: every month reported, the last one awaiting review.
+    quang_nam = Province.objects.get(code="quang-nam")
+    reviewer = get_user_model().objects.get(username="qn.reviewer")
+    qn_periods = list(quang_nam.periods.order_by("month"))
+    for period in qn_periods:
+        _seed_month(
+            period, author=author, reviewer=reviewer, last=period == qn_periods[-1], returned=None
+        )
+    # The live scenario: this year's past months, last month's awaiting review.
     da_nang = Province.objects.get(code="da-nang-2025")
     reviewer = get_user_model().objects.get(username="dn.reviewer")
     this_month = today.replace(day=1)
     for period in da_nang.periods.filter(month__lt=this_month).order_by("month"):
-        _seed_month(period, author=author, reviewer=reviewer, last=_is_last(period, this_month))
+        _seed_month(
+            period,
+            author=author,
+            reviewer=reviewer,
+            last=_is_last(period, this_month),
+            returned="hai-chau",
+        )
+    # Scorecards for every month up to now, including those nobody has reported on yet.
+    now = timezone.now()
+    for period in Period.objects.filter(province__in=[quang_nam, da_nang], month__lte=this_month):
+        scorecard_rollup(period=period, now=min(now, period.locks_at + dt.timedelta(days=30)))
 
 
 def _is_last(period, this_month: dt.date) -> bool:
     return (this_month - dt.timedelta(days=1)).replace(day=1) == period.month
 
 
-def _seed_month(period, *, author, reviewer, last: bool) -> None:
+def _seed_month(period, *, author, reviewer, last: bool, returned: str | None) -> None:
     """Most units report on time, some late, a few not at all; last month is still open for
     review (submitted, one returned), earlier months are accepted."""
     for index, unit in enumerate(selectors.expected_units(period)):
@@ -73,12 +94,21 @@ def _seed_month(period, *, author, reviewer, last: bool) -> None:
             now=moment,
         )
         review_at = moment + dt.timedelta(hours=3)
-        if last and unit.code == "hai-chau":
+        if last and unit.code == returned:
             services.report_return(
                 report=report,
                 user=reviewer,
                 now=review_at,
                 note="Đề nghị bổ sung tài liệu kiểm chứng cho nhiệm vụ số hóa hồ sơ.",
+            )
+            # The period may lock before the demo is opened: let the unit resubmit.
+            services.period_reopen(
+                period=period,
+                unit=unit,
+                user=reviewer,
+                now=review_at,
+                until=max(period.locks_at, timezone.now()) + dt.timedelta(days=14),
+                reason="Mở lại để đơn vị bổ sung tài liệu kiểm chứng (dữ liệu minh họa).",
             )
         elif not last:
             services.report_accept(report=report, user=reviewer, now=review_at)
