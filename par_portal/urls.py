@@ -16,5 +16,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("reports/", include("reporting.urls")),
     path("dashboard/", include("reporting.urls_dashboards")),
+    path("api/v1/", include("reporting.urls_api")),
     path("", include("indicators.urls")),
 ]

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from indicators.admin.scoping import ProvinceScopedAdmin
 from reporting.models import (
+    ApiToken,
     FieldScorecard,
     Period,
     Reminder,
@@ -15,6 +16,7 @@ from reporting.models import (
     UnitScorecard,
 )
 from reporting.services.reminders import reminder_send_again
+from reporting.services.tokens import api_token_create
 
 
 @admin.register(ReportingSchedule)
@@ -143,3 +145,18 @@ class UnitScorecardAdmin(ReadOnlyScopedAdmin):
     ]
     list_filter = ["period__month"]
     list_select_related = ["period", "unit"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Superusers issue keys for the read-only API; the key is shown once, on creation."""
+
+    list_display = ["name", "user", "created_at", "last_used_at"]
+    fields = ["user", "name"]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.save()
+            return
+        key = api_token_create(token=obj)
+        self.message_user(request, _("The key (shown only now): %(key)s") % {"key": key})

@@ -1,4 +1,4 @@
-from reporting.models.reminders import Notice, Reminder, ReminderPolicy
+from reporting.models.reminders import ApiToken, Notice, Reminder, ReminderPolicy
 from reporting.models.reports import (
     Evidence,
     IndicatorValue,
@@ -12,6 +12,7 @@ from reporting.models.reports import (
 from reporting.models.scorecards import FieldScorecard, ScorecardPolicy, UnitScorecard
 
 __all__ = [
+    "ApiToken",
     "Evidence",
     "FieldScorecard",
     "IndicatorValue",

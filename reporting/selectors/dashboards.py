@@ -150,12 +150,11 @@ def trend(province: Province) -> Trend:
     schemes = {}
     changes = set()
     methodologies = list(Methodology.objects.filter(level="province").order_by("first_year"))
-    previous = None
-    for year in sorted(years):
+    for index, year in enumerate(sorted(years)):
         scheme = next((m for m in methodologies if m.covers(year)), None)
         schemes[year] = scheme.decision if scheme else ""
-        if previous is not None and scheme != previous:
-            changes.add(year)
+        if index and scheme != previous:
+            changes.add(year)  # not comparable with the year before: another scheme
         previous = scheme
     fields: dict[str, list[dict]] = {}
     for r in (

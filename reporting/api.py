@@ -1,0 +1,205 @@
+"""The read-only JSON API behind each dashboard, province-scoped, for the operations centre.
+Authentication: the session, or `Authorization: Token <key>` (admin → API tokens)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.http import JsonResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from indicators.models import FieldCode
+from reporting.api_schema import SCHEMA
+from reporting.models import Period
+from reporting.selectors import dashboards as boards
+from reporting.services.tokens import api_token_user
+
+
+def _num(value):
+    return float(value) if isinstance(value, Decimal) else value
+
+
+def _error(status: int, message: str) -> JsonResponse:
+    return JsonResponse({"error": message}, status=status)
+
+
+def api_view(function):
+    """Authenticate (session or token), find the province the user may read, or answer JSON."""
+
+    @require_GET
+    def wrapper(request, *args, **kwargs):
+        user = request.user if request.user.is_authenticated else None
+        header = request.headers.get("Authorization", "")
+        if user is None and header.startswith("Token "):
+            user = api_token_user(header.removeprefix("Token ").strip())
+        if user is None:
+            return _error(401, "authentication required (session or 'Authorization: Token …')")
+        province = boards.reading_province(user, request.GET.get("province"))
+        if province is None:
+            return _error(404, "no province you may read")
+        return function(request, province, *args, **kwargs)
+
+    wrapper.__name__ = function.__name__
+    return wrapper
+
+
+def _int(value, default):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@api_view
+def ranking(request, province):
+    default = boards.latest_year_with_results(province) or 0
+    year = _int(request.GET.get("year"), default)
+    field_code = request.GET.get("field") or None
+    if field_code and field_code not in FieldCode.values:
+        return _error(400, f"unknown field {field_code!r}")
+    if field_code:
+        target = boards.field_target(province, year + 1, field_code)
+        target_rank = target.best_rank if target else None
+    else:
+        plan = boards.plan_for(province, year + 1)
+        target_rank = plan.best_rank if plan else None
+    result = boards.ranking(year=year, own=province, field_code=field_code, target_rank=target_rank)
+    return JsonResponse(
+        {
+            "province": province.code,
+            "year": year,
+            "field": field_code,
+            "pool": result.pool,
+            "average": _num(result.average),
+            "target_rank": result.target_rank,
+            "target_value": _num(result.target_value),
+            "target_note": result.target_note,
+            "rows": [
+                {
+                    "province": r.province.code,
+                    "name": r.province.name_vi,
+                    "value": _num(r.value),
+                    "rank": r.rank,
+                    "is_synthetic": r.is_synthetic,
+                    "is_own": r.is_own,
+                }
+                for r in result.rows
+            ],
+        }
+    )
+
+
+@api_view
+def trend(request, province):
+    data = boards.trend(province)
+    return JsonResponse(
+        {
+            "province": province.code,
+            "years": data.years,
+            "schemes": {str(y): s for y, s in data.schemes.items()},
+            "scheme_changes": sorted(data.scheme_changes),
+            "series": [
+                {
+                    "province": s.province.code,
+                    "name": s.province.name_vi,
+                    "points": [
+                        {
+                            "year": p["year"],
+                            "index": _num(p["index"]),
+                            "rank": p["rank"],
+                            "is_synthetic": p["synthetic"],
+                        }
+                        for p in s.points
+                    ],
+                }
+                for s in data.series
+            ],
+        }
+    )
+
+
+def _period(province, month: str | None) -> Period | None:
+    periods = Period.objects.filter(province=province)
+    if month:
+        try:
+            return periods.filter(month=dt.date.fromisoformat(f"{month}-01")).first()
+        except ValueError:
+            return None
+    return periods.filter(month__lte=timezone.localdate()).order_by("-month").first()
+
+
+@api_view
+def targets(request, province):
+    period = _period(province, request.GET.get("month"))
+    if period is None:
+        return _error(404, "no such reporting month")
+    return JsonResponse(
+        {
+            "province": province.code,
+            "month": f"{period.month:%Y-%m}",
+            "fields": [
+                {
+                    "code": c.field.code,
+                    "name": c.field.name_vi,
+                    "status": c.status,
+                    "target_rank": c.target_rank,
+                    "target_pct": _num(c.target_pct),
+                    "last_year": c.last_year,
+                    "last_rank": c.last_rank,
+                    "last_points": _num(c.last_points),
+                    "gap_points": _num(c.gap_points),
+                    "gap_note": c.gap_note,
+                    "tasks_total": c.tasks_total,
+                    "tasks_done": c.tasks_done,
+                    "tasks_behind": c.tasks_behind,
+                    "tasks_overdue": c.tasks_overdue,
+                    "mean_done_pct": _num(c.mean_done_pct),
+                    "expected_pct": _num(c.expected_pct),
+                }
+                for c in boards.field_cards(period)
+            ],
+        }
+    )
+
+
+@api_view
+def units(request, province):
+    default = (
+        Period.objects.filter(province=province, month__lte=timezone.localdate())
+        .order_by("-month")
+        .values_list("month__year", flat=True)
+        .first()
+        or timezone.localdate().year
+    )
+    year = _int(request.GET.get("year"), default)
+    heat = boards.heatmap(province, year, now=timezone.now())
+    return JsonResponse(
+        {
+            "province": province.code,
+            "year": year,
+            "league": [
+                {
+                    "unit": r["unit_id"],
+                    "name": r["unit__name_vi"],
+                    "rank": r["rank"],
+                    "on_time_pct": _num(r["on_time_pct"]),
+                    "days_late": r["days_late"],
+                    "tasks_done": r["tasks_done"],
+                    "tasks_overdue": r["tasks_overdue"],
+                }
+                for r in boards.units_league(province, year)
+            ],
+            "months": [f"{p.month:%Y-%m}" for p in heat["periods"]],
+            "heatmap": [
+                {"unit": row["unit"].code, "name": row["unit"].name_vi, "cells": row["cells"]}
+                for row in heat["rows"]
+            ],
+        }
+    )
+
+
+@require_GET
+def schema(request):
+    return JsonResponse(SCHEMA)

@@ -1,0 +1,282 @@
+"""OpenAPI 3.1 description of the read-only dashboard API (served at /api/v1/openapi.json)."""
+
+NUM = {"type": ["number", "null"]}
+INT = {"type": ["integer", "null"]}
+STATES = [
+    "not_started",
+    "draft",
+    "on_time",
+    "late",
+    "returned",
+    "accepted",
+    "missing",
+    "not_expected",
+]
+
+SCHEMAS = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {"error": {"type": "string"}},
+    },
+    "Ranking": {
+        "type": "object",
+        "required": [
+            "province",
+            "year",
+            "field",
+            "pool",
+            "average",
+            "target_rank",
+            "target_value",
+            "target_note",
+            "rows",
+        ],
+        "properties": {
+            "province": {"type": "string"},
+            "year": {"type": "integer"},
+            "field": {"type": ["string", "null"]},
+            "pool": {"type": "integer"},
+            "average": NUM,
+            "target_rank": INT,
+            "target_value": NUM,
+            "target_note": {"type": "string"},
+            "rows": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["province", "name", "value", "rank", "is_synthetic", "is_own"],
+                    "properties": {
+                        "province": {"type": "string"},
+                        "name": {"type": "string"},
+                        "value": NUM,
+                        "rank": INT,
+                        "is_synthetic": {"type": "boolean"},
+                        "is_own": {"type": "boolean"},
+                    },
+                },
+            },
+        },
+    },
+    "Trend": {
+        "type": "object",
+        "required": ["province", "years", "schemes", "scheme_changes", "series"],
+        "properties": {
+            "province": {"type": "string"},
+            "years": {"type": "array", "items": {"type": "integer"}},
+            "schemes": {"type": "object", "additionalProperties": {"type": "string"}},
+            "scheme_changes": {"type": "array", "items": {"type": "integer"}},
+            "series": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["province", "name", "points"],
+                    "properties": {
+                        "province": {"type": "string"},
+                        "name": {"type": "string"},
+                        "points": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["year", "index", "rank", "is_synthetic"],
+                                "properties": {
+                                    "year": {"type": "integer"},
+                                    "index": NUM,
+                                    "rank": INT,
+                                    "is_synthetic": {"type": "boolean"},
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+    "Targets": {
+        "type": "object",
+        "required": ["province", "month", "fields"],
+        "properties": {
+            "province": {"type": "string"},
+            "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+            "fields": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": [
+                        "code",
+                        "name",
+                        "status",
+                        "target_rank",
+                        "gap_points",
+                        "gap_note",
+                        "tasks_total",
+                        "tasks_done",
+                        "tasks_overdue",
+                    ],
+                    "properties": {
+                        "code": {"type": "string"},
+                        "name": {"type": "string"},
+                        "status": {"enum": ["on_track", "at_risk", "off_track", "no_tasks"]},
+                        "target_rank": INT,
+                        "target_pct": NUM,
+                        "last_year": INT,
+                        "last_rank": INT,
+                        "last_points": NUM,
+                        "gap_points": NUM,
+                        "gap_note": {"type": "string"},
+                        "tasks_total": {"type": "integer"},
+                        "tasks_done": {"type": "integer"},
+                        "tasks_behind": {"type": "integer"},
+                        "tasks_overdue": {"type": "integer"},
+                        "mean_done_pct": NUM,
+                        "expected_pct": NUM,
+                    },
+                },
+            },
+        },
+    },
+    "Units": {
+        "type": "object",
+        "required": ["province", "year", "league", "months", "heatmap"],
+        "properties": {
+            "province": {"type": "string"},
+            "year": {"type": "integer"},
+            "league": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": [
+                        "unit",
+                        "name",
+                        "rank",
+                        "on_time_pct",
+                        "days_late",
+                        "tasks_done",
+                        "tasks_overdue",
+                    ],
+                    "properties": {
+                        "unit": {"type": "integer"},
+                        "name": {"type": "string"},
+                        "rank": {"type": "integer"},
+                        "on_time_pct": NUM,
+                        "days_late": {"type": "integer"},
+                        "tasks_done": {"type": "integer"},
+                        "tasks_overdue": {"type": "integer"},
+                    },
+                },
+            },
+            "months": {"type": "array", "items": {"type": "string"}},
+            "heatmap": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["unit", "name", "cells"],
+                    "properties": {
+                        "unit": {"type": "string"},
+                        "name": {"type": "string"},
+                        "cells": {"type": "array", "items": {"enum": STATES}},
+                    },
+                },
+            },
+        },
+    },
+}
+
+PROVINCE = {
+    "name": "province",
+    "in": "query",
+    "required": False,
+    "description": "Province code; defaults to the caller's province",
+    "schema": {"type": "string"},
+}
+
+
+def _get(summary: str, schema: str, parameters: list[dict]) -> dict:
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": [PROVINCE, *parameters],
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {
+                        "application/json": {"schema": {"$ref": f"#/components/schemas/{schema}"}}
+                    },
+                },
+                "400": {
+                    "description": "Bad parameter",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
+                "401": {
+                    "description": "Not authenticated",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
+                "404": {
+                    "description": "Nothing you may read",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                },
+            },
+        }
+    }
+
+
+SCHEMA = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "PAR Portal dashboards API",
+        "version": "1.0.0",
+        "description": "Read-only, province-scoped data behind the committee's dashboards.",
+    },
+    "servers": [{"url": "/api/v1"}],
+    "security": [{"token": []}, {"session": []}],
+    "paths": {
+        "/ranking": _get(
+            "Every province's published index (or field points) for a year",
+            "Ranking",
+            [
+                {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                {"name": "field", "in": "query", "schema": {"type": "string"}},
+            ],
+        ),
+        "/trend": _get(
+            "The province's (and its predecessors') index and rank per year", "Trend", []
+        ),
+        "/targets": _get(
+            "Per field: target, last result, gap, status, tasks",
+            "Targets",
+            [
+                {
+                    "name": "month",
+                    "in": "query",
+                    "schema": {"type": "string"},
+                    "description": "YYYY-MM",
+                },
+            ],
+        ),
+        "/units": _get(
+            "League table of units and the units × months heatmap",
+            "Units",
+            [
+                {"name": "year", "in": "query", "schema": {"type": "integer"}},
+            ],
+        ),
+    },
+    "components": {
+        "schemas": SCHEMAS,
+        "securitySchemes": {
+            "token": {
+                "type": "apiKey",
+                "in": "header",
+                "name": "Authorization",
+                "description": "Token <key> (created in admin → API tokens)",
+            },
+            "session": {"type": "apiKey", "in": "cookie", "name": "sessionid"},
+        },
+    },
+}

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.utils import timezone
+
+from reporting.models import ApiToken
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def api_token_create(*, token: ApiToken) -> str:
+    """Give a new token its key; return the key (shown once, never stored)."""
+    key = secrets.token_hex(20)
+    token.key_hash = _hash(key)
+    token.save()
+    return key
+
+
+def api_token_user(key: str):
+    """The active user behind a key, or None; records when the key was last used."""
+    token = (
+        ApiToken.objects.filter(key_hash=_hash(key), user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    if token is None:
+        return None
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+    return token.user
