@@ -150,6 +150,7 @@ def trend(province: Province) -> Trend:
     schemes = {}
     changes = set()
     methodologies = list(Methodology.objects.filter(level="province").order_by("first_year"))
+    previous = None
     for index, year in enumerate(sorted(years)):
         scheme = next((m for m in methodologies if m.covers(year)), None)
         schemes[year] = scheme.decision if scheme else ""
