@@ -22,6 +22,15 @@ def skip_or_fail(reason: str) -> None:
 
 
 @pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    """No persistent connections in tests: the live server's request threads would otherwise
+    keep theirs open and block dropping the test database at the end."""
+    from django.conf import settings
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+
+@pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the bundled PAR data and the demo (loaded once per session)."""
     from django.utils import timezone
