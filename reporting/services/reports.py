@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -105,6 +106,19 @@ def report_start(*, period: Period, unit: Unit, user, now: dt.datetime) -> Repor
 ENTRY_FIELDS = ["status", "percent_done", "result", "difficulties", "explanation"]
 
 
+@contextlib.contextmanager
+def _stored_files_undone_on_failure():
+    """Files are written to storage as their rows are saved; if the transaction then fails,
+    delete them too, so that a refused save leaves nothing behind."""
+    stored: list = []
+    try:
+        yield stored
+    except BaseException:
+        for stored_file in stored:
+            stored_file.storage.delete(stored_file.name)
+        raise
+
+
 def report_save(
     *,
     report: Report,
@@ -117,7 +131,7 @@ def report_save(
 ) -> Report:
     """Save the draft. `entries` maps task id → {field: value}, `values` indicator id →
     {value, explanation}, `files` task id → [(upload, content type)]."""
-    with transaction.atomic():
+    with _stored_files_undone_on_failure() as stored, transaction.atomic():
         report = _write(
             report,
             user=user,
@@ -127,6 +141,7 @@ def report_save(
             files=files,
             now=now,
             action=ReportChange.Action.SAVED,
+            stored=stored,
         )
     return report
 
@@ -145,7 +160,7 @@ def report_submit(
     reason = selectors.submit_block_reason(report=report, now=now)
     if reason:
         raise ReportError(reason)
-    with transaction.atomic():
+    with _stored_files_undone_on_failure() as stored, transaction.atomic():
         report = _write(
             report,
             user=user,
@@ -155,6 +170,7 @@ def report_submit(
             files=files,
             now=now,
             action=ReportChange.Action.SUBMITTED,
+            stored=stored,
         )
         problems = submission_problems(report)
         if problems:
@@ -177,7 +193,7 @@ def report_submit(
     return report
 
 
-def _write(report, *, user, version, entries, values, files, now, action) -> Report:
+def _write(report, *, user, version, entries, values, files, now, action, stored) -> Report:
     if not report.is_editable_by_unit:
         raise ReportError(
             _("This report has been submitted and is read-only until the focal agency returns it.")
@@ -206,7 +222,7 @@ def _write(report, *, user, version, entries, values, files, now, action) -> Rep
         entry.full_clean()
         entry.save()
         for upload, content_type in files.get(entry.task_id, []):
-            Evidence.objects.create(
+            evidence = Evidence.objects.create(
                 entry=entry,
                 file=upload,
                 original_name=upload.name[:255],
@@ -214,6 +230,7 @@ def _write(report, *, user, version, entries, values, files, now, action) -> Rep
                 size=upload.size,
                 uploaded_by=user,
             )
+            stored.append(evidence.file)
             changes.append(_diff(f"{entry.task.code} evidence", None, upload.name))
     for item in report.values.select_related("indicator"):
         data = values.get(item.indicator_id, {})

@@ -300,3 +300,18 @@ def test_board_counts_completeness_and_timeliness(period, hai_chau, hoi_an, repo
     assert board.submitted == 2 and board.on_time == 1
     assert board.completeness == (Decimal(200) / board.expected).quantize(Decimal("0.1"))
     assert board.timeliness == (Decimal(100) / board.expected).quantize(Decimal("0.1"))
+
+
+def test_a_refused_submit_leaves_no_evidence_file_behind(period, hai_chau, reporter, settings):
+    from pathlib import Path
+
+    now = before(period.due_at, days=3)
+    report = _start(period, hai_chau, reporter, now)
+    files = {e.task_id: [(upload("kq.pdf", PDF), "application/pdf")] for e in report.entries.all()}
+    with pytest.raises(ValidationError):
+        _submit(report, reporter, now, entries=_entries(report, status="blocked"), files=files)
+    stored = [p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]
+    assert stored == []
+    assert not report.entries.filter(evidence__isnull=False).exists()
+    _submit(report, reporter, now, files=files)
+    assert len([p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()]) == len(files)
