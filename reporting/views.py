@@ -215,7 +215,7 @@ def review(request, report_pk: int):
             messages.success(request, _("Report returned to the unit with your note."))
     except services.ReportError as error:
         messages.error(request, str(error))
-    return redirect(request.POST.get("next") or "reporting:board", report.period_id)
+    return redirect("reporting:board", report.period_id)
 
 
 @login_required
