@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from indicators import selectors
+from par_portal.params import int_param
 
 
 @login_required
@@ -23,10 +24,7 @@ def home(request):
 def ranking(request):
     """Published national results of a year (public to every logged-in user)."""
     years = selectors.result_years()
-    try:
-        year = int(request.GET.get("year") or (years[0] if years else 0))
-    except ValueError:
-        year = years[0] if years else 0
+    year = int_param(request.GET.get("year"), years[0] if years else 0)
     results = list(selectors.national_ranking(year))
     own = {m.province_id for m in selectors.memberships_of(request.user)}
     return render(

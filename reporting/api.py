@@ -3,7 +3,6 @@ Authentication: the session, or `Authorization: Token <key>` (admin → API toke
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 from django.http import JsonResponse
@@ -11,8 +10,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from indicators.models import FieldCode
+from par_portal.params import int_param
 from reporting.api_schema import SCHEMA
-from reporting.models import Period
 from reporting.selectors import dashboards as boards
 from reporting.services.tokens import api_token_user
 
@@ -45,26 +44,14 @@ def api_view(function):
     return wrapper
 
 
-def _int(value, default):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
 @api_view
 def ranking(request, province):
     default = boards.latest_year_with_results(province) or 0
-    year = _int(request.GET.get("year"), default)
+    year = int_param(request.GET.get("year"), default)
     field_code = request.GET.get("field") or None
     if field_code and field_code not in FieldCode.values:
         return _error(400, f"unknown field {field_code!r}")
-    if field_code:
-        target = boards.field_target(province, year + 1, field_code)
-        target_rank = target.best_rank if target else None
-    else:
-        plan = boards.plan_for(province, year + 1)
-        target_rank = plan.best_rank if plan else None
+    target_rank = boards.ranking_target_rank(province, year, field_code)
     result = boards.ranking(year=year, own=province, field_code=field_code, target_rank=target_rank)
     return JsonResponse(
         {
@@ -120,19 +107,10 @@ def trend(request, province):
     )
 
 
-def _period(province, month: str | None) -> Period | None:
-    periods = Period.objects.filter(province=province)
-    if month:
-        try:
-            return periods.filter(month=dt.date.fromisoformat(f"{month}-01")).first()
-        except ValueError:
-            return None
-    return periods.filter(month__lte=timezone.localdate()).order_by("-month").first()
-
-
 @api_view
 def targets(request, province):
-    period = _period(province, request.GET.get("month"))
+    month = request.GET.get("month")
+    period = boards.month_period(province, month) if month else boards.current_period(province)
     if period is None:
         return _error(404, "no such reporting month")
     return JsonResponse(
@@ -166,14 +144,9 @@ def targets(request, province):
 
 @api_view
 def units(request, province):
-    default = (
-        Period.objects.filter(province=province, month__lte=timezone.localdate())
-        .order_by("-month")
-        .values_list("month__year", flat=True)
-        .first()
-        or timezone.localdate().year
-    )
-    year = _int(request.GET.get("year"), default)
+    current = boards.current_period(province)
+    default = current.month.year if current else timezone.localdate().year
+    year = int_param(request.GET.get("year"), default)
     heat = boards.heatmap(province, year, now=timezone.now())
     return JsonResponse(
         {

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from indicators.models import FieldCode, NationalResult
+from par_portal.params import int_param
 from reporting.brief import brief_data, brief_workbook
 from reporting.models import Period
 from reporting.selectors import dashboards as boards
@@ -29,25 +28,13 @@ def _province(request):
     return province
 
 
-def _int(value, default):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return default
-
-
-def _current_period(province, request) -> Period | None:
-    periods = Period.objects.filter(province=province).order_by("-month")
-    wanted = request.GET.get("month")
-    if wanted:
-        try:
-            month = dt.date.fromisoformat(f"{wanted}-01")
-        except ValueError:
-            month = None
-        found = periods.filter(month=month).first() if month else None
-        if found:
-            return found
-    return periods.filter(month__lte=timezone.localdate()).first() or periods.last()
+def _period(province, request) -> Period | None:
+    """The month asked for, else the current one, else the first the province has."""
+    return (
+        boards.month_period(province, request.GET.get("month"))
+        or boards.current_period(province)
+        or Period.objects.filter(province=province).order_by("month").first()
+    )
 
 
 @login_required
@@ -55,16 +42,11 @@ def ranking(request):
     province = _province(request)
     years = list(NationalResult.objects.order_by("-year").values_list("year", flat=True).distinct())
     default = boards.latest_year_with_results(province) or (years[0] if years else 0)
-    year = _int(request.GET.get("year"), default)
+    year = int_param(request.GET.get("year"), default)
     field_code = request.GET.get("field") or None
     if field_code not in FieldCode.values:
         field_code = None
-    if field_code:
-        target = boards.field_target(province, year + 1, field_code)
-        target_rank = target.best_rank if target else None
-    else:
-        plan = boards.plan_for(province, year + 1)
-        target_rank = plan.best_rank if plan else None
+    target_rank = boards.ranking_target_rank(province, year, field_code)
     result = boards.ranking(year=year, own=province, field_code=field_code, target_rank=target_rank)
     sort = request.GET.get("sort", "rank")
     rows = sorted(result.rows, key=SORTS.get(sort, SORTS["rank"]))
@@ -139,7 +121,7 @@ def trend(request):
 @login_required
 def targets(request):
     province = _province(request)
-    period = _current_period(province, request)
+    period = _period(province, request)
     cards = list(boards.field_cards(period)) if period else []
     plan = boards.plan_for(province, period.month.year) if period else None
     return render(
@@ -178,8 +160,8 @@ def field_detail(request, period_pk: int, field_pk: int):
 def units(request):
     province = _province(request)
     now = timezone.now()
-    current = _current_period(province, request)
-    year = _int(request.GET.get("year"), current.month.year if current else now.year)
+    current = _period(province, request)
+    year = int_param(request.GET.get("year"), current.month.year if current else now.year)
     years = sorted(
         {d.year for d in Period.objects.filter(province=province).dates("month", "year")},
         reverse=True,
@@ -201,7 +183,7 @@ def units(request):
 @login_required
 def brief(request):
     province = _province(request)
-    period = _current_period(province, request)
+    period = _period(province, request)
     if period is None:
         raise Http404
     data = brief_data(period, now=timezone.now())

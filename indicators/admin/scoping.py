@@ -26,16 +26,21 @@ def _province_ids(request) -> set[int]:
     return request._admin_province_ids
 
 
-class ProvinceScopedAdmin(admin.ModelAdmin):
-    """Rows that belong to a province, reached through `province_lookup`."""
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices limited to the user's provinces."""
 
-    province_lookup = "province"
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped_choices(db_field.related_model, request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(**{f"{self.province_lookup}__in": _province_ids(request)})
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("queryset", scoped_choices(db_field.related_model, request))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class ScopedPermissionsMixin:
+    """Permissions of a province admin (who holds no Django model permissions): any row their
+    get_queryset() returns; a superuser everything."""
 
     def _allowed(self, request, obj=None) -> bool:
         if request.user.is_superuser:
@@ -59,26 +64,22 @@ class ProvinceScopedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return self._allowed(request, obj)
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs.setdefault("queryset", scoped_choices(db_field.related_model, request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        kwargs.setdefault("queryset", scoped_choices(db_field.related_model, request))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
+class ProvinceScopedAdmin(ScopedPermissionsMixin, ScopedChoicesMixin, admin.ModelAdmin):
+    """Rows that belong to a province, reached through `province_lookup`."""
+
+    province_lookup = "province"
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(**{f"{self.province_lookup}__in": _province_ids(request)})
 
 
-class ScopedInline:
+class ScopedInline(ScopedChoicesMixin):
     """Inlines of a scoped admin: their choices are scoped too, and they follow the parent's
     permissions (a province admin has no Django model permissions of their own)."""
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        kwargs.setdefault("queryset", scoped_choices(db_field.related_model, request))
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def formfield_for_manytomany(self, db_field, request, **kwargs):
-        kwargs.setdefault("queryset", scoped_choices(db_field.related_model, request))
-        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def _allowed(self, request) -> bool:
         return request.user.is_superuser or is_province_admin(request)

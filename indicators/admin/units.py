@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from indicators.admin.scoping import (
     ProvinceScopedAdmin,
     ScopedInline,
+    ScopedPermissionsMixin,
     _province_ids,
-    is_province_admin,
     scoped_choices,
 )
 from indicators.models import Membership, Province, Role, Unit
@@ -66,7 +66,7 @@ class ProvinceUserCreationForm(AdminUserCreationForm):
         return cleaned
 
 
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(ScopedPermissionsMixin, UserAdmin):
     """Superusers manage every account. A province admin sees the accounts of their province,
     may create them (with a membership) and edit names, e-mail, activity and password, but
     cannot grant staff or superuser status."""
@@ -82,27 +82,8 @@ class PortalUserAdmin(UserAdmin):
             memberships__province__in=_province_ids(request), is_superuser=False
         ).distinct()
 
-    def _allowed(self, request, obj=None):
-        if request.user.is_superuser:
-            return True
-        if not is_province_admin(request):
-            return False
-        return obj is None or self.get_queryset(request).filter(pk=obj.pk).exists()
-
-    def has_module_permission(self, request):
-        return self._allowed(request)
-
-    def has_view_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
-    def has_add_permission(self, request):
-        return self._allowed(request)
-
-    def has_change_permission(self, request, obj=None):
-        return self._allowed(request, obj)
-
     def has_delete_permission(self, request, obj=None):
-        return self._allowed(request, obj) and obj != request.user
+        return super().has_delete_permission(request, obj) and obj != request.user
 
     def get_fieldsets(self, request, obj=None):
         if request.user.is_superuser:

@@ -13,6 +13,7 @@ from reporting.selectors.reports import (
     reported_indicators,
     review_board,
     submit_block_reason,
+    unit_expected,
     unit_months,
 )
 
@@ -29,5 +30,6 @@ __all__ = [
     "reported_indicators",
     "review_board",
     "submit_block_reason",
+    "unit_expected",
     "unit_months",
 ]

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Sum
+from django.utils import timezone
 
 from indicators.models import (
     FieldResult,
@@ -21,7 +22,7 @@ from indicators.models import (
     Unit,
 )
 from reporting.models import FieldScorecard, Period, Report, UnitScorecard
-from reporting.selectors.reports import report_state
+from reporting.selectors.reports import report_state, unit_expected
 
 NOT_EXPECTED = "not_expected"
 
@@ -109,6 +110,34 @@ def ranking(
         elif any(r.is_synthetic for r in rows):
             board.target_note = "includes synthetic figures"
     return board
+
+
+def ranking_target_rank(province: Province, year: int, field_code: str | None) -> int | None:
+    """The top-N target that a ranking of `year` is measured against: the province's (or its
+    predecessors') target for the following year, for the whole index or one field."""
+    if field_code:
+        target = field_target(province, year + 1, field_code)
+        return target.best_rank if target else None
+    plan = plan_for(province, year + 1)
+    return plan.best_rank if plan else None
+
+
+def current_period(province: Province) -> Period | None:
+    """The province's latest period that has begun."""
+    return (
+        Period.objects.filter(province=province, month__lte=timezone.localdate())
+        .order_by("-month")
+        .first()
+    )
+
+
+def month_period(province: Province, month: str | None) -> Period | None:
+    """The province's period of a YYYY-MM month, or None (absent, unreadable or unknown)."""
+    try:
+        first = dt.date.fromisoformat(f"{month}-01")
+    except (TypeError, ValueError):
+        return None
+    return Period.objects.filter(province=province, month=first).first()
 
 
 def plan_for(province: Province, year: int) -> Plan | None:
@@ -275,13 +304,7 @@ def heatmap(province: Province, year: int, *, now: dt.datetime) -> dict:
     for unit in units:
         cells = []
         for period in periods:
-            exists = (unit.valid_from is None or unit.valid_from <= period.last_day) and (
-                unit.valid_to is None or unit.valid_to >= period.month
-            )
-            live = any(
-                s <= period.last_day and d >= period.month for s, d in spans.get(unit.pk, ())
-            )
-            if not (exists and live):
+            if not unit_expected(unit, period, spans.get(unit.pk, ())):
                 cells.append(NOT_EXPECTED)
             else:
                 cells.append(

@@ -234,7 +234,7 @@ def unit_months(*, unit: Unit, now: dt.datetime, limit: int = 24) -> list[UnitMo
         for p in Period.objects.filter(province_id=unit.province_id, month__lte=now.date())
         .select_related("province")
         .order_by("-month")
-        if _unit_expected(unit, p, spans)
+        if unit_expected(unit, p, spans)
     ][:limit]
     reports = {r.period_id: r for r in Report.objects.filter(unit=unit, period__in=periods)}
     months = [
@@ -245,7 +245,8 @@ def unit_months(*, unit: Unit, now: dt.datetime, limit: int = 24) -> list[UnitMo
     return months
 
 
-def _unit_expected(unit: Unit, period: Period, spans) -> bool:
+def unit_expected(unit: Unit, period: Period, spans) -> bool:
+    """Did the unit exist in the period's month and own a task (start, due) live in it?"""
     exists = (unit.valid_from is None or unit.valid_from <= period.last_day) and (
         unit.valid_to is None or unit.valid_to >= period.month
     )
