@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from indicators.models import Plan, Province, Unit
+from indicators.models import Province
 from indicators.selectors import admin_province_ids
 
 
@@ -98,18 +98,38 @@ class ScopedInline(ScopedChoicesMixin):
 
 
 def scoped_choices(model, request):
-    """The rows of `model` a user may pick in a form: only their provinces' for scoped models."""
+    """The rows of `model` a user may pick (and post) in an admin form.
+
+    This is the server-side check, not only the widget's list: a ModelChoiceField refuses any
+    posted id outside its queryset with a form error. For a province admin:
+    - provinces: only their own;
+    - a model with a scoped admin (units, plans, tasks, periods, users, …): exactly the rows
+      that admin lists for them (its get_queryset), so "what I may see" and "what I may attach"
+      are one rule;
+    - shared reference data (the framework): every row;
+    - anything else: nothing (fail closed, so a new relation is never open by accident).
+    """
     queryset = model._default_manager.all()
     if request.user.is_superuser:
         return queryset
-    ids = _province_ids(request)
     if model is Province:
-        return queryset.filter(pk__in=ids)
-    if model is Unit:
-        return queryset.filter(province__in=ids)
-    if model is Plan:
-        return queryset.filter(province__in=ids)
-    return queryset
+        return queryset.filter(pk__in=_province_ids(request))
+    model_admin = admin.site._registry.get(model)
+    if isinstance(model_admin, ScopedPermissionsMixin):
+        return model_admin.get_queryset(request)
+    if model in shared_reference_models():
+        return queryset
+    return queryset.none()
+
+
+def shared_reference_models() -> set[type]:
+    """Models every province may read and pick: those of a SharedReferenceAdmin and its inlines."""
+    models = set()
+    for model, model_admin in admin.site._registry.items():
+        if isinstance(model_admin, SharedReferenceAdmin):
+            models.add(model)
+            models.update(inline.model for inline in model_admin.inlines)
+    return models
 
 
 class SharedReferenceAdmin(admin.ModelAdmin):

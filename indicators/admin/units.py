@@ -66,6 +66,18 @@ class ProvinceUserCreationForm(AdminUserCreationForm):
         return cleaned
 
 
+def users_in_scope(queryset, province_ids: set[int]):
+    """The accounts a province admin may see, change, attach or set the password of: members
+    of their provinces only. Never a superuser, and never anyone who also belongs to another
+    province (their admin would otherwise lose control of who signs in as that account)."""
+    elsewhere = Membership.objects.exclude(province__in=province_ids).values("user")
+    return (
+        queryset.filter(memberships__province__in=province_ids, is_superuser=False)
+        .exclude(pk__in=elsewhere)
+        .distinct()
+    )
+
+
 class PortalUserAdmin(ScopedPermissionsMixin, UserAdmin):
     """Superusers manage every account. A province admin sees the accounts of their province,
     may create them (with a membership) and edit names, e-mail, activity and password, but
@@ -78,9 +90,7 @@ class PortalUserAdmin(ScopedPermissionsMixin, UserAdmin):
         queryset = super().get_queryset(request)
         if request.user.is_superuser:
             return queryset
-        return queryset.filter(
-            memberships__province__in=_province_ids(request), is_superuser=False
-        ).distinct()
+        return users_in_scope(queryset, _province_ids(request))
 
     def has_delete_permission(self, request, obj=None):
         return super().has_delete_permission(request, obj) and obj != request.user
