@@ -11,6 +11,7 @@ from import_export import fields, resources, widgets
 
 from indicators.models import FieldResult, FieldTarget, NationalResult, Plan, Province
 from indicators.selectors import admin_province_ids, methodology_for_year, province_by_name
+from par_portal.excel import cell_value
 
 
 def _year(row) -> int:
@@ -75,7 +76,11 @@ class FieldCodeWidget(widgets.ForeignKeyWidget):
 
 
 class ScopedResource(resources.ModelResource):
-    """Knows who imports: a province admin's rows must belong to their province."""
+    """Knows who imports: a province admin's rows must belong to their province. Every exported
+    cell goes through the one spreadsheet rule (par_portal.excel): text never becomes a formula."""
+
+    def export_field(self, field, instance, **kwargs):
+        return cell_value(super().export_field(field, instance, **kwargs))
 
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)

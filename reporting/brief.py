@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from par_portal.excel import append_row
 from reporting.models import Period
 from reporting.selectors import dashboards as boards
 
@@ -42,38 +43,42 @@ def brief_workbook(data: dict) -> bytes:
     period = data["period"]
     sheet = book.active
     sheet.title = _("Standing")[:31]
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Monthly PAR brief – %(province)s – %(month)s")
             % {"province": period.province.name_vi, "month": f"{period.month:%m/%Y}"}
-        ]
+        ],
     )
     sheet["A1"].font = Font(bold=True, size=14)
     standing = data["standing"]
     if standing:
-        sheet.append(
-            [_("Last published year"), standing.year, _("Provinces ranked"), standing.pool]
+        append_row(
+            sheet, [_("Last published year"), standing.year, _("Provinces ranked"), standing.pool]
         )
         for row in data["own_rows"]:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     row.province.name_vi,
                     float(row.value) if row.value else None,
                     row.rank,
                     _("synthetic") if row.is_synthetic else "",
-                ]
+                ],
             )
         if standing.target_rank:
-            sheet.append(
+            append_row(
+                sheet,
                 [
                     _("Target: top %(n)s") % {"n": standing.target_rank},
                     float(standing.target_value) if standing.target_value else None,
                     standing.target_note,
-                ]
+                ],
             )
 
     fields = book.create_sheet(_("Targets by field")[:31])
-    fields.append(
+    append_row(
+        fields,
         [
             _("Field"),
             _("Target: top N"),
@@ -87,12 +92,13 @@ def brief_workbook(data: dict) -> bytes:
             _("Overdue"),
             _("% done"),
             _("Expected %"),
-        ]
+        ],
     )
     for cell in fields[1]:
         cell.font, cell.fill = bold, head
     for card in data["cards"]:
-        fields.append(
+        append_row(
+            fields,
             [
                 card.field.name_vi,
                 card.target_rank,
@@ -106,11 +112,12 @@ def brief_workbook(data: dict) -> bytes:
                 card.tasks_overdue,
                 float(card.mean_done_pct or 0),
                 float(card.expected_pct or 0),
-            ]
+            ],
         )
 
     league = book.create_sheet(_("Units")[:31])
-    league.append(
+    append_row(
+        league,
         [
             _("Rank"),
             _("Unit"),
@@ -118,12 +125,13 @@ def brief_workbook(data: dict) -> bytes:
             _("Days late"),
             _("Tasks done"),
             _("Tasks overdue"),
-        ]
+        ],
     )
     for cell in league[1]:
         cell.font, cell.fill = bold, head
     for row in data["league"]:
-        league.append(
+        append_row(
+            league,
             [
                 row["rank"],
                 row["unit__name_vi"],
@@ -131,13 +139,13 @@ def brief_workbook(data: dict) -> bytes:
                 row["days_late"],
                 row["tasks_done"],
                 row["tasks_overdue"],
-            ]
+            ],
         )
 
     heat = book.create_sheet(_("Months")[:31])
-    heat.append([_("Unit"), *[f"{p.month:%m/%Y}" for p in data["heatmap"]["periods"]]])
+    append_row(heat, [_("Unit"), *[f"{p.month:%m/%Y}" for p in data["heatmap"]["periods"]]])
     for row in data["heatmap"]["rows"]:
-        heat.append([row["unit"].name_vi, *row["cells"]])
+        append_row(heat, [row["unit"].name_vi, *row["cells"]])
     for sheet_ in book.worksheets:
         sheet_.column_dimensions["A"].width = 48
     buffer = io.BytesIO()

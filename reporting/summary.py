@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from par_portal.excel import append_row
 from reporting.models import IndicatorValue, Period, TaskEntry
 from reporting.selectors import review_board
 
@@ -51,36 +52,39 @@ def summary_workbook(period: Period, *, now: dt.datetime) -> bytes:
 
     sheet = book.active
     sheet.title = _("Overview")[:31]
-    sheet.append(
+    append_row(
+        sheet,
         [
             _("Monthly PAR report – %(province)s – %(month)s")
             % {"province": period.province.name_vi, "month": f"{period.month:%m/%Y}"}
-        ]
+        ],
     )
     sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append([_("Expected reports"), board.expected])
-    sheet.append([_("Submitted"), board.submitted])
-    sheet.append([_("On time"), board.on_time])
-    sheet.append([_("Completeness (%)"), float(board.completeness or 0)])
-    sheet.append([_("Timeliness (%)"), float(board.timeliness or 0)])
-    sheet.append([])
-    sheet.append([_("Unit"), _("State"), _("Submitted at"), _("Reviewer's note")])
+    append_row(sheet, [_("Expected reports"), board.expected])
+    append_row(sheet, [_("Submitted"), board.submitted])
+    append_row(sheet, [_("On time"), board.on_time])
+    append_row(sheet, [_("Completeness (%)"), float(board.completeness or 0)])
+    append_row(sheet, [_("Timeliness (%)"), float(board.timeliness or 0)])
+    append_row(sheet, [])
+    append_row(sheet, [_("Unit"), _("State"), _("Submitted at"), _("Reviewer's note")])
     for cell in sheet[sheet.max_row]:
         cell.font, cell.fill = bold, head
     for row in board.rows:
         submitted = row.report.first_submitted_at if row.report else None
-        sheet.append(
+        append_row(
+            sheet,
             [
                 row.unit.name_vi,
                 str(row.label),
                 submitted.astimezone(now.tzinfo).replace(tzinfo=None) if submitted else "",
                 row.report.review_note if row.report else "",
-            ]
+            ],
         )
     _widths(sheet, [48, 28, 20, 40])
 
     tasks = book.create_sheet(_("By field and task")[:31])
-    tasks.append(
+    append_row(
+        tasks,
         [
             _("Field"),
             _("Task"),
@@ -92,7 +96,7 @@ def summary_workbook(period: Period, *, now: dt.datetime) -> bytes:
             _("Difficulties and proposals"),
             _("Explanation"),
             _("Evidence files"),
-        ]
+        ],
     )
     for cell in tasks[1]:
         cell.font, cell.fill = bold, head
@@ -102,7 +106,8 @@ def summary_workbook(period: Period, *, now: dt.datetime) -> bytes:
                 role = (
                     _("lead") if task["task"].lead_unit_id == entry.report.unit_id else _("support")
                 )
-                tasks.append(
+                append_row(
+                    tasks,
                     [
                         str(field["field"]),
                         f"{task['task'].code} {task['task'].title}",
@@ -114,7 +119,7 @@ def summary_workbook(period: Period, *, now: dt.datetime) -> bytes:
                         entry.difficulties,
                         entry.explanation,
                         entry.evidence_count,
-                    ]
+                    ],
                 )
     _widths(tasks, [36, 50, 36, 10, 16, 8, 40, 40, 30, 10])
     for row in tasks.iter_rows(min_row=2):
@@ -122,17 +127,18 @@ def summary_workbook(period: Period, *, now: dt.datetime) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
 
     values = book.create_sheet(_("Indicators")[:31])
-    values.append([_("Indicator"), _("Unit"), _("Value"), _("Explanation")])
+    append_row(values, [_("Indicator"), _("Unit"), _("Value"), _("Explanation")])
     for cell in values[1]:
         cell.font, cell.fill = bold, head
     for item in data["values"]:
-        values.append(
+        append_row(
+            values,
             [
                 item.indicator.name_vi,
                 item.report.unit.name_vi,
                 float(item.value) if item.value is not None else None,
                 item.explanation,
-            ]
+            ],
         )
     _widths(values, [60, 36, 12, 40])
 
