@@ -112,6 +112,10 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Evidence files: PDF, Word, Excel and images, checked by content; larger files are refused.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
+# Office files are ZIP archives: refuse zip bombs by what their directory declares.
+EVIDENCE_ARCHIVE_MAX_BYTES = int(os.environ.get("EVIDENCE_ARCHIVE_MAX_MB", "100")) * 1024 * 1024
+EVIDENCE_ARCHIVE_MAX_ENTRIES = int(os.environ.get("EVIDENCE_ARCHIVE_MAX_ENTRIES", "2000"))
+EVIDENCE_ARCHIVE_MAX_RATIO = int(os.environ.get("EVIDENCE_ARCHIVE_MAX_RATIO", "200"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

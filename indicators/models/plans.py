@@ -81,6 +81,7 @@ class FieldTarget(models.Model):
     )
     field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT)
     best_rank = models.PositiveSmallIntegerField(_("top N nationally"), null=True, blank=True)
+    # xgettext:no-python-format
     min_pct = models.DecimalField(_("minimum (% of maximum)"), null=True, blank=True, **PERCENT)
     note = models.TextField(_("note"), blank=True)
 

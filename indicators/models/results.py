@@ -85,6 +85,7 @@ class FieldResult(Provenance):
         Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="results"
     )
     points = models.DecimalField(_("points"), null=True, blank=True, **POINTS)
+    # xgettext:no-python-format
     pct_of_max = models.DecimalField(_("% of maximum"), null=True, blank=True, **PERCENT)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
 

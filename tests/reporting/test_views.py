@@ -3,6 +3,7 @@ province; the form keeps what was typed when a file is refused; query counts are
 
 import datetime as dt
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -152,6 +153,30 @@ def test_disguised_file_is_refused_and_typed_text_is_kept(
     assert not Evidence.objects.filter(entry__report=report).exists()
     entry.refresh_from_db()
     assert entry.result != "Văn bản tôi vừa gõ"
+
+
+def test_zip_bomb_is_refused_in_vietnamese_and_nothing_is_stored(
+    client, reporter, during_period, hai_chau, settings
+):
+    client.force_login(reporter)
+    page = client.get(_url(during_period, hai_chau))
+    report = Report.objects.get(period=during_period, unit=hai_chau)
+    entry = report.entries.first()
+    prefix = f"t{entry.task_id}"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (8 * 1024 * 1024))
+    data = _form_data(page, action="submit")
+    data[f"{prefix}-files"] = [upload("a.pdf", PDF), upload("bao-cao.docx", buffer.getvalue())]
+    response = client.post(_url(during_period, hai_chau), data)
+    assert response.status_code == 200
+    assert "nén gấp" in response.content.decode()  # "compressed … times" in Vietnamese
+    report.refresh_from_db()
+    assert report.status == Report.Status.DRAFT
+    assert not Evidence.objects.filter(entry__report=report).exists()
+    media = settings.MEDIA_ROOT
+    assert not media.exists() or not [p for p in media.rglob("*") if p.is_file()]
 
 
 def test_percent_out_of_range_and_negative_counts_are_field_errors(
