@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from indicators import selectors
-from par_portal.params import int_param
+from par_portal.params import MIN_YEAR, query_params, year_param
 
 
 @login_required
@@ -21,10 +21,11 @@ def home(request):
 
 
 @login_required
+@query_params("year")
 def ranking(request):
     """Published national results of a year (public to every logged-in user)."""
     years = selectors.result_years()
-    year = int_param(request.GET.get("year"), years[0] if years else 0)
+    year = year_param(request, years[0] if years else MIN_YEAR)
     results = list(selectors.national_ranking(year))
     own = {m.province_id for m in selectors.memberships_of(request.user)}
     return render(

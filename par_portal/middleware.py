@@ -1,4 +1,6 @@
 from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
@@ -23,3 +25,30 @@ class PreferredLanguageMiddleware:
         patch_vary_headers(response, ["Cookie"])
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class BadParameterMiddleware:
+    """A malformed or out-of-range query parameter (par_portal.params.BadParameter) answers 400
+    with its message: JSON under /api/, the portal's own error page elsewhere."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        from par_portal.params import BadParameter
+
+        if not isinstance(exception, BadParameter):
+            return None
+        if request.path.startswith("/api/"):
+            return JsonResponse(
+                {"error": exception.message, "parameter": exception.name}, status=400
+            )
+        return render(
+            request,
+            "400.html",
+            {"message": exception.message, "parameter": exception.name},
+            status=400,
+        )

@@ -50,6 +50,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "par_portal.middleware.BadParameterMiddleware",
 ]
 
 ROOT_URLCONF = "par_portal.urls"

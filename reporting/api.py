@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from indicators.models import FieldCode
-from par_portal.params import int_param
+from par_portal.params import choice_param, code_param, month_param, query_params, year_param
 from reporting.api_schema import SCHEMA
 from reporting.selectors import dashboards as boards
 from reporting.services.tokens import api_token_user
@@ -35,7 +35,7 @@ def api_view(function):
             user = api_token_user(header.removeprefix("Token ").strip())
         if user is None:
             return _error(401, "authentication required (session or 'Authorization: Token …')")
-        province = boards.reading_province(user, request.GET.get("province"))
+        province = boards.reading_province(user, code_param(request))
         if province is None:
             return _error(404, "no province you may read")
         return function(request, province, *args, **kwargs)
@@ -44,13 +44,12 @@ def api_view(function):
     return wrapper
 
 
+@query_params("province", "year", "field")
 @api_view
 def ranking(request, province):
     default = boards.latest_year_with_results(province) or 0
-    year = int_param(request.GET.get("year"), default)
-    field_code = request.GET.get("field") or None
-    if field_code and field_code not in FieldCode.values:
-        return _error(400, f"unknown field {field_code!r}")
+    year = year_param(request, default)
+    field_code = choice_param(request, "field", FieldCode.values)
     target_rank = boards.ranking_target_rank(province, year, field_code)
     result = boards.ranking(year=year, own=province, field_code=field_code, target_rank=target_rank)
     return JsonResponse(
@@ -78,6 +77,7 @@ def ranking(request, province):
     )
 
 
+@query_params("province")
 @api_view
 def trend(request, province):
     data = boards.trend(province)
@@ -107,9 +107,10 @@ def trend(request, province):
     )
 
 
+@query_params("province", "month")
 @api_view
 def targets(request, province):
-    month = request.GET.get("month")
+    month = month_param(request)
     period = boards.month_period(province, month) if month else boards.current_period(province)
     if period is None:
         return _error(404, "no such reporting month")
@@ -142,11 +143,12 @@ def targets(request, province):
     )
 
 
+@query_params("province", "year")
 @api_view
 def units(request, province):
     current = boards.current_period(province)
     default = current.month.year if current else timezone.localdate().year
-    year = int_param(request.GET.get("year"), default)
+    year = year_param(request, default)
     heat = boards.heatmap(province, year, now=timezone.now())
     return JsonResponse(
         {

@@ -1,5 +1,8 @@
 """OpenAPI 3.1 description of the read-only dashboard API (served at /api/v1/openapi.json)."""
 
+from indicators.models import FieldCode
+
+FIELDS = list(FieldCode.values)
 NUM = {"type": ["number", "null"]}
 INT = {"type": ["integer", "null"]}
 STATES = [
@@ -17,7 +20,7 @@ SCHEMAS = {
     "Error": {
         "type": "object",
         "required": ["error"],
-        "properties": {"error": {"type": "string"}},
+        "properties": {"error": {"type": "string"}, "parameter": {"type": "string"}},
     },
     "Ranking": {
         "type": "object",
@@ -187,7 +190,13 @@ PROVINCE = {
     "in": "query",
     "required": False,
     "description": "Province code; defaults to the caller's province",
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
+}
+YEAR = {
+    "name": "year",
+    "in": "query",
+    "schema": {"type": "integer", "minimum": 2000, "maximum": 2100},
+    "description": "Out of range or not a number: 400",
 }
 
 
@@ -240,8 +249,8 @@ SCHEMA = {
             "Every province's published index (or field points) for a year",
             "Ranking",
             [
-                {"name": "year", "in": "query", "schema": {"type": "integer"}},
-                {"name": "field", "in": "query", "schema": {"type": "string"}},
+                YEAR,
+                {"name": "field", "in": "query", "schema": {"type": "string", "enum": FIELDS}},
             ],
         ),
         "/trend": _get(
@@ -254,8 +263,8 @@ SCHEMA = {
                 {
                     "name": "month",
                     "in": "query",
-                    "schema": {"type": "string"},
-                    "description": "YYYY-MM",
+                    "schema": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"},
+                    "description": "YYYY-MM; malformed: 400; no such month: 404",
                 },
             ],
         ),
@@ -263,7 +272,7 @@ SCHEMA = {
             "League table of units and the units × months heatmap",
             "Units",
             [
-                {"name": "year", "in": "query", "schema": {"type": "integer"}},
+                YEAR,
             ],
         ),
     },

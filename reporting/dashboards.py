@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from indicators.models import FieldCode, NationalResult
-from par_portal.params import int_param
+from par_portal.params import choice_param, code_param, month_param, query_params, year_param
 from reporting.brief import brief_data, brief_workbook
 from reporting.models import Period
 from reporting.selectors import dashboards as boards
@@ -22,34 +24,42 @@ SORTS = {
 
 
 def _province(request):
-    province = boards.reading_province(request.user, request.GET.get("province"))
+    province = boards.reading_province(request.user, code_param(request))
     if province is None:
         raise Http404  # not a committee member, reviewer or admin of any province
     return province
 
 
 def _period(province, request) -> Period | None:
-    """The month asked for, else the current one, else the first the province has."""
-    return (
-        boards.month_period(province, request.GET.get("month"))
-        or boards.current_period(province)
-        or Period.objects.filter(province=province).order_by("month").first()
+    """The month asked for, else the current one, else the first the province has. A month the
+    province has no reporting period for shows the default with a note."""
+    month = month_param(request)
+    if month is not None:
+        period = boards.month_period(province, month)
+        if period is not None:
+            return period
+        messages.info(
+            request,
+            _("There is no reporting month %(month)s; the default month is shown.")
+            % {"month": f"{month:%m/%Y}"},
+        )
+    return boards.current_period(province) or (
+        Period.objects.filter(province=province).order_by("month").first()
     )
 
 
 @login_required
+@query_params("province", "year", "field", "sort")
 def ranking(request):
     province = _province(request)
     years = list(NationalResult.objects.order_by("-year").values_list("year", flat=True).distinct())
     default = boards.latest_year_with_results(province) or (years[0] if years else 0)
-    year = int_param(request.GET.get("year"), default)
-    field_code = request.GET.get("field") or None
-    if field_code not in FieldCode.values:
-        field_code = None
+    year = year_param(request, default)
+    field_code = choice_param(request, "field", FieldCode.values)
     target_rank = boards.ranking_target_rank(province, year, field_code)
     result = boards.ranking(year=year, own=province, field_code=field_code, target_rank=target_rank)
-    sort = request.GET.get("sort", "rank")
-    rows = sorted(result.rows, key=SORTS.get(sort, SORTS["rank"]))
+    sort = choice_param(request, "sort", SORTS, "rank")
+    rows = sorted(result.rows, key=SORTS[sort])
     chart = {
         "labels": [r.province.name for r in result.rows],
         "values": [float(r.value) if r.value is not None else None for r in result.rows],
@@ -78,6 +88,7 @@ def ranking(request):
 
 
 @login_required
+@query_params("province")
 def trend(request):
     province = _province(request)
     data = boards.trend(province)
@@ -119,6 +130,7 @@ def trend(request):
 
 
 @login_required
+@query_params("province", "month")
 def targets(request):
     province = _province(request)
     period = _period(province, request)
@@ -139,6 +151,7 @@ def targets(request):
 
 
 @login_required
+@query_params("province")
 def field_detail(request, period_pk: int, field_pk: int):
     province = _province(request)
     period = get_object_or_404(Period, pk=period_pk, province=province)
@@ -157,11 +170,12 @@ def field_detail(request, period_pk: int, field_pk: int):
 
 
 @login_required
+@query_params("province", "month", "year")
 def units(request):
     province = _province(request)
     now = timezone.now()
     current = _period(province, request)
-    year = int_param(request.GET.get("year"), current.month.year if current else now.year)
+    year = year_param(request, current.month.year if current else timezone.localdate(now).year)
     years = sorted(
         {d.year for d in Period.objects.filter(province=province).dates("month", "year")},
         reverse=True,
@@ -181,13 +195,14 @@ def units(request):
 
 
 @login_required
+@query_params("province", "month", "format")
 def brief(request):
     province = _province(request)
     period = _period(province, request)
     if period is None:
         raise Http404
     data = brief_data(period, now=timezone.now())
-    if request.GET.get("format") == "xlsx":
+    if choice_param(request, "format", ["html", "xlsx"], "html") == "xlsx":
         response = HttpResponse(
             brief_workbook(data),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

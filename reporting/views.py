@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators.models import Unit
+from par_portal.params import choice_param, query_params
 from reporting import selectors, services
 from reporting.access import access_to, reading_provinces, unit_memberships
 from reporting.forms import ReopenForm, ReportForm, ReturnForm
@@ -163,12 +164,13 @@ STATE_FILTERS = list(selectors.BoardState.LABELS)
 
 
 @login_required
+@query_params("state", "kind")
 def board(request, period_pk: int):
     period, access = _get_period_for_reader(request, period_pk)
     now = timezone.now()
     result = selectors.review_board(period, now=now)
-    state = request.GET.get("state", "")
-    kind = request.GET.get("kind", "")
+    state = choice_param(request, "state", STATE_FILTERS, "")
+    kind = choice_param(request, "kind", Unit.Kind.values, "")
     rows = [
         row
         for row in result.rows

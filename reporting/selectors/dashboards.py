@@ -131,13 +131,9 @@ def current_period(province: Province) -> Period | None:
     )
 
 
-def month_period(province: Province, month: str | None) -> Period | None:
-    """The province's period of a YYYY-MM month, or None (absent, unreadable or unknown)."""
-    try:
-        first = dt.date.fromisoformat(f"{month}-01")
-    except (TypeError, ValueError):
-        return None
-    return Period.objects.filter(province=province, month=first).first()
+def month_period(province: Province, month: dt.date) -> Period | None:
+    """The province's period of a month (its first day), or None."""
+    return Period.objects.filter(province=province, month=month).first()
 
 
 def plan_for(province: Province, year: int) -> Plan | None:

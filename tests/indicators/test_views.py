@@ -71,10 +71,12 @@ def test_ranking_without_synthetic_rows_shows_no_mark(client, qn_reporter):
     assert "synthetic-mark" not in response.content.decode()
 
 
-def test_ranking_ignores_a_bad_year(client, qn_reporter):
+def test_ranking_answers_a_bad_year_with_a_400_in_vietnamese(client, qn_reporter):
     client.force_login(qn_reporter)
     response = client.get(reverse("ranking"), {"year": "abc"})
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "không phải là một năm" in response.content.decode()
+    assert client.get(reverse("ranking"), {"year": ""}).status_code == 200  # empty: the default
 
 
 def test_browser_language_does_not_override_vietnamese_default(client):
