@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve test lint format bench messages clean
+.PHONY: install run serve deploy-check test lint format bench messages clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -29,8 +29,14 @@ test: $(STAMP)
 	$(BIN)/python manage.py makemigrations --check --dry-run -v0
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Before any production start: collect the static files (with DEBUG off nothing renders without
+# them) and run Django's deployment checks; any warning fails. Needs the production environment.
+deploy-check: $(STAMP)
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
+
 # Production-like: web, worker and beat from the Procfile (needs DATABASE_URL, CELERY_BROKER_URL).
-serve: $(STAMP)
+serve: deploy-check
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start
 
 # Speed is measured here, never asserted in tests.

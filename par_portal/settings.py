@@ -5,6 +5,7 @@ in-process, e-mail printed to the console."""
 import os
 from pathlib import Path
 
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -50,8 +51,26 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "par_portal.middleware.BadParameterMiddleware",
 ]
+
+# Content-Security-Policy (django-csp): only our own files run or style a page; no inline script
+# or style (chart data travels in json_script blocks, behaviour in static/js).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 ROOT_URLCONF = "par_portal.urls"
 WSGI_APPLICATION = "par_portal.wsgi.application"
@@ -99,7 +118,7 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Ho_Chi_Minh")
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -158,9 +177,26 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_max": 0.5,
 }
 
-if not DEBUG:
-    SESSION_COOKIE_SECURE = parse_bool(os.environ.get("SECURE_COOKIES"), default=True)
-    CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HTTPS deployment (SECURE_COOKIES=true, the default when DEBUG is off): secure cookies, HSTS,
+# redirect to HTTPS and trust the proxy's X-Forwarded-Proto. Each can be switched off.
+SECURE_COOKIES = not DEBUG and parse_bool(os.environ.get("SECURE_COOKIES"), default=True)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_HSTS_SECONDS = (
+    int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    if SECURE_COOKIES and parse_bool(os.environ.get("SECURE_HSTS"), default=True)
+    else 0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = parse_bool(
+    os.environ.get("SECURE_HSTS_INCLUDE_SUBDOMAINS"), default=True
+)
+SECURE_HSTS_PRELOAD = parse_bool(os.environ.get("SECURE_HSTS_PRELOAD"), default=True)
+SECURE_SSL_REDIRECT = SECURE_COOKIES and parse_bool(
+    os.environ.get("SECURE_SSL_REDIRECT"), default=True
+)
+# A load balancer checks /healthz over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+if SECURE_COOKIES and parse_bool(os.environ.get("SECURE_PROXY_SSL_HEADER"), default=True):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {
     "version": 1,

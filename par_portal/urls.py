@@ -10,6 +10,7 @@ admin.site.site_title = _("PAR Portal")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", views.set_language, name="set_language"),
