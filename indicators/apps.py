@@ -8,4 +8,5 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("PAR framework and plans")
 
     def ready(self):
+        from indicators import signals  # noqa: F401 - security events
         from par_portal import checks  # noqa: F401 - registers the deployment checks

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
@@ -39,4 +40,15 @@ def ranking(request):
             "average": selectors.national_average(year),
             "has_synthetic": any(r.is_synthetic for r in results),
         },
+    )
+
+
+def locked_out(request, response=None, credentials=None):
+    """django-axes' answer to a throttled login: the portal's page, in the user's language."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"minutes": minutes, "failure_limit": settings.AXES_FAILURE_LIMIT},
+        status=429,
     )

@@ -52,3 +52,19 @@ class BadParameterMiddleware:
             {"message": exception.message, "parameter": exception.name},
             status=400,
         )
+
+
+class CurrentRequestMiddleware:
+    """Makes the request being served known to the audit trail (who, from which IP)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from indicators.services.audit import current_request
+
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)

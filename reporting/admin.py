@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from indicators.admin.scoping import ProvinceScopedAdmin
+from indicators.admin.scoping import ProvinceScopedAdmin, ReadOnlyScopedAdmin
 from reporting.models import (
     ApiToken,
     FieldScorecard,
@@ -16,7 +16,7 @@ from reporting.models import (
     UnitScorecard,
 )
 from reporting.services.reminders import reminder_send_again
-from reporting.services.tokens import api_token_create
+from reporting.services.tokens import api_token_create, api_token_revoke
 
 
 @admin.register(ReportingSchedule)
@@ -31,19 +31,6 @@ class PeriodAdmin(ProvinceScopedAdmin):
     list_display = ["month", "province", "due_at", "locks_at"]
     list_filter = ["province", "month"]
     date_hierarchy = "month"
-
-
-class ReadOnlyScopedAdmin(ProvinceScopedAdmin):
-    """Audit rows: visible to the province admin, written only by the reporting services."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser
 
 
 @admin.register(Reopening)
@@ -153,6 +140,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     list_display = ["name", "user", "created_at", "last_used_at"]
     fields = ["user", "name"]
+
+    def delete_model(self, request, obj):
+        api_token_revoke(token=obj)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(token=token)
 
     def save_model(self, request, obj, form, change):
         if change:

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import FieldCode, NationalResult
+from indicators.models import FieldCode, NationalResult, SecurityEvent
+from indicators.services.audit import security_event_record
 from par_portal.params import choice_param, code_param, month_param, query_params, year_param
 from reporting.brief import brief_data, brief_workbook
 from reporting.models import Period
@@ -209,6 +210,9 @@ def brief(request):
         )
         name = f"ban-tin-cchc-{province.code}-{period.month:%Y-%m}.xlsx"
         response["Content-Disposition"] = f'attachment; filename="{name}"'
+        security_event_record(
+            kind=SecurityEvent.Kind.EXPORT, province=province, subject=name, request=request
+        )
         return response
     return render(
         request, "reporting/dashboards/brief.html", {**data, "tab": "brief", "province": province}

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators.models import Unit
+from indicators.models import SecurityEvent, Unit
+from indicators.services.audit import security_event_record
 from par_portal.params import choice_param, query_params
 from reporting import selectors, services
 from reporting.access import access_to, reading_provinces, unit_memberships
@@ -262,6 +263,9 @@ def summary_excel(request, period_pk: int):
     )
     name = f"bao-cao-cchc-{period.province.code}-{period.month:%Y-%m}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
+    security_event_record(
+        kind=SecurityEvent.Kind.EXPORT, province=period.province, subject=name, request=request
+    )
     return response
 
 

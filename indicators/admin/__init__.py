@@ -1,1 +1,1 @@
-from indicators.admin import framework, plans, results, units  # noqa: F401 - registers models
+from indicators.admin import framework, plans, results, security, units  # noqa: F401 - registers models

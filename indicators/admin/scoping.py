@@ -77,6 +77,19 @@ class ProvinceScopedAdmin(ScopedPermissionsMixin, ScopedChoicesMixin, admin.Mode
         return queryset.filter(**{f"{self.province_lookup}__in": _province_ids(request)})
 
 
+class ReadOnlyScopedAdmin(ProvinceScopedAdmin):
+    """Audit rows: visible to the province admin, written only by the reporting services."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
 class ScopedInline(ScopedChoicesMixin):
     """Inlines of a scoped admin: their choices are scoped too, and they follow the parent's
     permissions (a province admin has no Django model permissions of their own)."""

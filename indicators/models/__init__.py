@@ -2,6 +2,7 @@ from indicators.models.framework import Criterion, Field, FieldCode, Methodology
 from indicators.models.geography import Province
 from indicators.models.plans import FieldTarget, Indicator, IndicatorTarget, Plan, Task
 from indicators.models.results import FieldResult, NationalResult, NationalStatistic
+from indicators.models.security import SecurityEvent
 from indicators.models.units import Membership, Preference, Role, Unit
 
 __all__ = [
@@ -20,6 +21,7 @@ __all__ = [
     "Preference",
     "Province",
     "Role",
+    "SecurityEvent",
     "Task",
     "Unit",
 ]

@@ -14,7 +14,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from indicators.models import Province, Unit
+from indicators.models import Province, SecurityEvent, Unit
+from indicators.services.audit import security_event_record
 from reporting import selectors
 from reporting.models import (
     Evidence,
@@ -376,4 +377,11 @@ def period_reopen(
             action=ReportChange.Action.REOPENED,
             note=f"{reason.strip()} (→ {until:%Y-%m-%d %H:%M})",
         )
+    security_event_record(
+        kind=SecurityEvent.Kind.REOPENING,
+        actor=user,
+        province=period.province,
+        subject=f"{unit.code} {period.month:%Y-%m}",
+        detail={"unit": unit.code, "month": f"{period.month:%Y-%m}", "until": until.isoformat()},
+    )
     return reopening

@@ -5,6 +5,8 @@ import secrets
 
 from django.utils import timezone
 
+from indicators.models import SecurityEvent
+from indicators.services.audit import province_of_user, security_event_record
 from reporting.models import ApiToken
 
 
@@ -17,7 +19,22 @@ def api_token_create(*, token: ApiToken) -> str:
     key = secrets.token_hex(20)
     token.key_hash = _hash(key)
     token.save()
+    security_event_record(
+        kind=SecurityEvent.Kind.TOKEN_CREATED,
+        province=province_of_user(token.user),
+        subject=f"{token.name} ({token.user.get_username()})",
+    )
     return key
+
+
+def api_token_revoke(*, token: ApiToken) -> None:
+    """Delete a token: its key stops working at once."""
+    security_event_record(
+        kind=SecurityEvent.Kind.TOKEN_REVOKED,
+        province=province_of_user(token.user),
+        subject=f"{token.name} ({token.user.get_username()})",
+    )
+    token.delete()
 
 
 def api_token_user(key: str):

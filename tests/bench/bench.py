@@ -19,6 +19,7 @@ import django  # noqa: E402
 
 django.setup()
 
+from django.contrib.auth import get_user_model  # noqa: E402
 from django.core import mail  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -80,14 +81,15 @@ def main() -> None:
         repeat=2,
     )
 
+    User = get_user_model()
     client = Client()
-    client.login(username="dn.reviewer", password="parportal")
+    client.force_login(User.objects.get(username="dn.reviewer"))
     board = reverse("reporting:board", args=[period.pk])
     response = client.get(board)
     print(f"{'board page weight (HTML)':<58} {len(response.content) / 1024:8.1f} KiB")
     timed("board page render", lambda: client.get(board))
     reporter = Client()
-    reporter.login(username="dn.reporter", password="parportal")
+    reporter.force_login(User.objects.get(username="dn.reporter"))
     unit = period.province.units.get(code="hai-chau")
     form = reverse("reporting:report", args=[period.pk, unit.pk])
     response = reporter.get(form)
