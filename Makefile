@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 
-.PHONY: install run serve deploy-check test lint format bench messages clean
+.PHONY: install run serve deploy-check backup restore test lint format bench messages clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -38,6 +38,15 @@ deploy-check: $(STAMP)
 # Production-like: web, worker and beat from the Procfile (needs DATABASE_URL, CELERY_BROKER_URL).
 serve: deploy-check
 	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start
+
+# Backup of the database of DATABASE_URL (pg_dump, or the SQLite file) and MEDIA_ROOT into
+# backups/<date-time>/; restore one into a fresh, empty database and verify it (SECURITY.md).
+backup: $(STAMP)
+	$(BIN)/python manage.py backup --to $(or $(BACKUP_DIR),backups)
+
+restore: $(STAMP)
+	@test -n "$(BACKUP)" || (echo "usage: make restore BACKUP=backups/<folder> (DATABASE_URL: a fresh database)"; exit 2)
+	$(BIN)/python manage.py restore $(BACKUP)
 
 # Speed is measured here, never asserted in tests.
 bench: $(STAMP)
