@@ -1,6 +1,7 @@
 """`manage.py backup` / `restore` (make backup / make restore) on real PostgreSQL and on SQLite:
 the demo with evidence files is backed up, restored into a new database and a new media folder,
-and the two are compared independently: row counts of every table and checksums of every evidence file."""
+and the two are compared independently: row counts of every table and checksums of every
+evidence file."""
 
 from __future__ import annotations
 
@@ -25,7 +26,8 @@ entries = TaskEntry.objects.filter(report__first_submitted_at__isnull=False)[:3]
 for i, entry in enumerate(entries):
     content = ContentFile(b"%PDF-1.4 bang chung " + bytes([i]) * 999, name=f"e{i}.pdf")
     Evidence.objects.create(entry=entry, file=content, original_name=f"Bằng chứng {i}.pdf",
-        content_type="application/pdf", size=1020, uploaded_by=get_user_model().objects.get(username="admin"))
+        content_type="application/pdf", size=1020,
+        uploaded_by=get_user_model().objects.get(username="admin"))
 """
 SNAPSHOT = """
 import hashlib, json
