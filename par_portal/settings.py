@@ -38,7 +38,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_celery_beat",
     "import_export",
-    "axes",
+    "par_portal.apps.AxesConfig",  # django-axes, named in Vietnamese
     "indicators",
     "reporting",
 ]

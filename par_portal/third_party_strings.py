@@ -1,4 +1,5 @@
-"""Strings of third-party apps that ship no Vietnamese catalogue (django-import-export).
+"""Strings of third-party apps that ship no Vietnamese catalogue (django-import-export,
+django-axes).
 
 Listed here so that `make messages` keeps them in our locale/vi catalogue, which Django
 searches before the apps' own."""
@@ -36,4 +37,34 @@ IMPORT_EXPORT = [
     _("Import finished: {} new, {} updated, {} deleted and {} skipped {}."),
     _("Export"),
     _("Select all"),
+]
+
+AXES = [
+    _("Access Attempt"),
+    _("Access lock out"),
+    _("Attempt Time"),
+    _("Expires At"),
+    _("Failed Logins"),
+    _("Form Data"),
+    _("GET Data"),
+    _("HTTP Accept"),
+    _("IP Address"),
+    _("Locked Out"),
+    _("Logout Time"),
+    _("Meta Data"),
+    _("POST Data"),
+    _("Path"),
+    _("User Agent"),
+    _("Username"),
+    _("access attempt"),
+    _("access attempts"),
+    _("access failure"),
+    _("access failures"),
+    _("access log"),
+    _("access logs"),
+    _("access attempt expiration"),
+    _("access attempt expirations"),
+    _("The time when access attempt expires and is no longer valid."),
+    _("Clean up expired attempts"),
+    _("Show counts"),
 ]

@@ -30,7 +30,9 @@ def _run(args: list[str], tmp_path: Path, manifest: bool = True, **extra: str):
     static.mkdir(exist_ok=True)
     if manifest:  # what collectstatic leaves (make deploy-check runs the real one)
         (static / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
-    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "CELERY_BROKER_URL"}}
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; production never does.
+    dropped = {"DEBUG", "CELERY_BROKER_URL", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in dropped}
     env.update(PRODUCTION, STATIC_ROOT=str(static), **extra)
     return subprocess.run(
         [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
