@@ -14,7 +14,7 @@ class SecurityEventAdmin(ReadOnlyScopedAdmin):
     Nobody edits or deletes it."""
 
     list_display = ["at", "kind", "actor_name", "ip", "province", "subject"]
-    list_filter = ["kind", "province"]
+    list_filter = ["kind", ("province", admin.RelatedOnlyFieldListFilter)]
     search_fields = ["actor_name", "subject", "ip"]
     list_select_related = ["province"]
     date_hierarchy = "at"
