@@ -28,9 +28,10 @@ def test_other_values_are_kept(kept):
     assert cell_value(kept) == kept
 
 
-def _poison_da_nang() -> Period:
-    """The last reported month of the live demo, with every typed text set to a formula."""
-    province = Province.objects.get(code="da-nang-2025")
+def _poison_quang_nam() -> Period:
+    """The last reported month of Quang Nam's 2021 demo (fixed dates: the same on any day),
+    with every typed text set to a formula."""
+    province = Province.objects.get(code="quang-nam")
     report = (
         Report.objects.filter(period__province=province, first_submitted_at__isnull=False)
         .order_by("-period__month")
@@ -60,16 +61,16 @@ def _assert_safe(content: bytes, *, expect_numbers: bool = True):
 
 
 def test_focal_summary_workbook_has_no_formula(client):
-    period = _poison_da_nang()
-    client.force_login(get_user_model().objects.get(username="dn.reviewer"))
+    period = _poison_quang_nam()
+    client.force_login(get_user_model().objects.get(username="qn.reviewer"))
     response = client.get(reverse("reporting:summary_excel", args=[period.pk]))
     assert response.status_code == 200
     _assert_safe(response.content)
 
 
 def test_brief_workbook_has_no_formula(client):
-    period = _poison_da_nang()
-    client.force_login(get_user_model().objects.get(username="dn.committee"))
+    period = _poison_quang_nam()
+    client.force_login(get_user_model().objects.get(username="qn.committee"))
     response = client.get(
         reverse("dashboards:brief"), {"format": "xlsx", "month": f"{period.month:%Y-%m}"}
     )
