@@ -70,13 +70,14 @@ def _seed_month(period, *, author, reviewer, last: bool, returned: str | None) -
         moment = period.due_at + (dt.timedelta(days=1) if late else -dt.timedelta(days=2))
         report = services.report_start(period=period, unit=unit, user=author, now=moment)
         progress = min(100, 10 * period.month.month + 5 * (index % 3))
+        done = progress >= 100  # 100 % is done, and done is 100 %
         entries = {
             e.task_id: {
-                "status": TaskEntry.Status.IN_PROGRESS,
+                "status": TaskEntry.Status.DONE if done else TaskEntry.Status.IN_PROGRESS,
                 "percent_done": progress,
                 "result": "Đã triển khai theo kế hoạch (dữ liệu minh họa).",
                 "difficulties": "",
-                "explanation": "",
+                "explanation": "Hồ sơ kiểm chứng lưu tại đơn vị (minh họa)." if done else "",
             }
             for e in report.entries.all()
         }

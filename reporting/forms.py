@@ -90,6 +90,18 @@ class ReportForm(forms.Form):
             )
             self.value_sections.append((item, p, self._group(p)))
 
+    def clean(self):
+        cleaned = super().clean()
+        for _entry, p, _fields in self.sections:
+            status, percent = cleaned.get(f"{p}-status"), cleaned.get(f"{p}-percent_done")
+            if status is None or percent is None:
+                continue
+            problem = TaskEntry.done_problem(status, percent)
+            if problem:
+                field = f"{p}-percent_done" if status == TaskEntry.Status.DONE else f"{p}-status"
+                self.add_error(field, problem)
+        return cleaned
+
     def _group(self, prefix: str) -> list:
         return [self[name] for name in self.fields if name.startswith(f"{prefix}-")]
 

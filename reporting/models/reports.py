@@ -142,6 +142,9 @@ class Report(models.Model):
         return self.status in (self.Status.DRAFT, self.Status.RETURNED)
 
 
+DONE_IS_100 = _("A task is done exactly when it is 100 %% done.")
+
+
 class TaskEntry(models.Model):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("not started")
@@ -173,10 +176,26 @@ class TaskEntry(models.Model):
                 name="entry_percent_is_percent",
                 violation_error_message=_("The %% done must be between 0 and 100."),
             ),
+            # "Done" and "100 %" are one fact, written twice: they must agree.
+            models.CheckConstraint(
+                condition=Q(status="done", percent_done=100)
+                | (~Q(status="done") & ~Q(percent_done=100)),
+                name="entry_done_is_100",
+                violation_error_message=DONE_IS_100,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.report} – {self.task.code}"
+
+    @staticmethod
+    def done_problem(status: str, percent_done: int | None) -> str | None:
+        """Why a status and a % done disagree, or None (the form and the database both ask)."""
+        if status == TaskEntry.Status.DONE and percent_done != 100:
+            return _("A task marked done is 100 %% done: set the %% done to 100.") % {}
+        if status != TaskEntry.Status.DONE and percent_done == 100:
+            return _("A task that is 100 %% done is done: set its status to “done”.") % {}
+        return None
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

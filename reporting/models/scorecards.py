@@ -65,6 +65,13 @@ class FieldScorecard(models.Model):
     tasks_done = models.PositiveIntegerField(_("done"), default=0)
     tasks_behind = models.PositiveIntegerField(_("behind or blocked"), default=0)
     tasks_overdue = models.PositiveIntegerField(_("overdue"), default=0)
+    tasks_unreported = models.PositiveIntegerField(_("never reported"), default=0)
+    reported_through = models.DateField(
+        _("latest report month used"),
+        null=True,
+        blank=True,
+        help_text=_("Progress is carried forward from each lead unit's latest counted report."),
+    )
     mean_done_pct = models.DecimalField(_("weighted % done"), **PCT)
     expected_pct = models.DecimalField(_("expected % done"), **PCT)
     overdue_weight_pct = models.DecimalField(_("overdue share of weight (%)"), **PCT)

@@ -208,23 +208,28 @@ def field_cards(period: Period):
 
 
 def field_tasks(period: Period, field_id: int) -> list[dict]:
-    """Field → tasks → units → reports: each task with every owning unit's entry this month."""
-    tasks = list(
-        Task.objects.filter(
-            plan__province_id=period.province_id, field_id=field_id, start_date__lte=period.last_day
-        )
-        .select_related("lead_unit")
-        .prefetch_related("supporting_units")
-        .order_by("code")
-    )
+    """Field → tasks → units → reports: each task with where it stands (carried forward from
+    its lead unit's latest counted report) and every owning unit's entry this month."""
     from reporting.models import TaskEntry
+    from reporting.selectors.progress import task_progress
 
+    progress = task_progress(period, field_id=field_id)
+    tasks = [p.task for p in progress]
     entries = {}
     for entry in TaskEntry.objects.filter(report__period=period, task__in=tasks).select_related(
         "report__unit"
     ):
         entries.setdefault(entry.task_id, []).append(entry)
-    return [{"task": t, "entries": entries.get(t.pk, [])} for t in tasks]
+    status_labels = dict(TaskEntry.Status.choices)
+    return [
+        {
+            "task": p.task,
+            "progress": p,
+            "status_label": status_labels.get(p.status, ""),
+            "entries": entries.get(p.task.pk, []),
+        }
+        for p in progress
+    ]
 
 
 # --- units ---------------------------------------------------------------------------------

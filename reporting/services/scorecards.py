@@ -1,45 +1,37 @@
 """Roll-up of a province's month into scorecard snapshot rows (DESIGN.md §6).
 
-Counts and weighted progress are aggregated by the database (one query per field group, one
-for the units); only the expected progress of each task, a date calculation, is done in
-Python, per task rather than per report. Writing the rows replaces the month's snapshot in one
-transaction, so two runs with the same data give the same rows.
+Progress is carried forward: each task stands where its lead unit's latest counted report at
+or before the month left it (reporting.selectors.progress: submitted or accepted; a returned
+report counts again once resubmitted; never reported = 0 %, "not reported"). The province has
+tens to a few hundred live tasks, so the per-field sums are done in Python on one query's rows.
+Writing the rows replaces the month's snapshot in one transaction, so two runs with the same
+data give the same rows.
 
 The status rule, with each threshold a ScorecardPolicy setting (defaults 10 / 25 / 25):
   expected progress of a task = the share of its start→due window elapsed at the reference
-  date (100 % once due); a field is
+  date (100 % once due);
+  a task is *done* when its report says done (which is 100 %, and 100 % is done);
+  a task is *overdue* when its due date has passed and it is not done;
+  a task is *behind* when it is reported behind or blocked, or when its % done trails its
+  expected progress by more than the at-risk threshold (10 points);
+  a field is
   * on track  when its weighted % done ≥ weighted expected progress − 10 points and none of
               its tasks is overdue;
   * off track when it is more than 25 points behind, or more than 25 % of its task weight is
               overdue;
   * at risk   otherwise.
-A task is overdue when its due date has passed and the lead unit has not reported it done.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import (
-    Case,
-    Count,
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from indicators.models import FieldResult, FieldTarget, Province, Task
+from indicators.models import FieldResult, FieldTarget, Province
 from reporting.models import (
     FieldScorecard,
     Period,
@@ -49,6 +41,7 @@ from reporting.models import (
     UnitScorecard,
 )
 from reporting.models.scorecards import Status
+from reporting.selectors.progress import TaskProgress, task_progress
 from reporting.selectors.reports import expected_units
 from reporting.services.queueing import scorecards_queue
 from reporting.services.reports import periods_ensure
@@ -69,30 +62,28 @@ def expected_progress(start: dt.date, due: dt.date, on: dt.date) -> Decimal:
     return (HUNDRED * (on - start).days / (due - start).days).quantize(CENT)
 
 
-def _tasks(period: Period, on: dt.date):
-    """The province's tasks of the plans running this month, each annotated with its lead
-    unit's reported status and % done in this period (submitted reports only)."""
-    live_plans = Task.objects.filter(
-        plan__province_id=period.province_id,
-        start_date__lte=period.last_day,
-        due_date__gte=period.month,
-    ).values("plan_id")
-    lead_entry = TaskEntry.objects.filter(
-        task=OuterRef("pk"),
-        report__period=period,
-        report__unit=OuterRef("lead_unit"),
-        report__first_submitted_at__isnull=False,
-    )
-    return Task.objects.filter(plan__in=live_plans, start_date__lte=period.last_day).annotate(
-        reported_pct=Coalesce(Subquery(lead_entry.values("percent_done")[:1]), Value(0)),
-        reported_status=Coalesce(Subquery(lead_entry.values("status")[:1]), Value("")),
-        is_done=Case(When(reported_status="done", then=1), default=0, output_field=IntegerField()),
-        is_overdue=Case(
-            When(Q(due_date__lt=on) & ~Q(reported_status="done"), then=1),
-            default=0,
-            output_field=IntegerField(),
-        ),
-    )
+def task_is_behind(progress: TaskProgress, expected: Decimal, policy: ScorecardPolicy) -> bool:
+    """Reported behind or blocked, or trailing its expected progress by more than the at-risk
+    threshold (a task reported "in progress" at 40 % when 88 % of its time is gone is behind)."""
+    if progress.is_done:
+        return False
+    reported = progress.status in (TaskEntry.Status.BEHIND, TaskEntry.Status.BLOCKED)
+    return reported or expected - progress.percent_done > policy.at_risk_points
+
+
+@dataclass
+class _FieldSums:
+    total: int = 0
+    done: int = 0
+    behind: int = 0
+    overdue: int = 0
+    unreported: int = 0
+    weight: Decimal = Decimal(0)
+    done_weighted: Decimal = Decimal(0)
+    expected_weighted: Decimal = Decimal(0)
+    overdue_weight: Decimal = Decimal(0)
+    reported_through: dt.date | None = None
+    owners: set = field(default_factory=set)
 
 
 @transaction.atomic
@@ -101,69 +92,64 @@ def scorecard_rollup(*, period: Period, now: dt.datetime) -> None:
     policy = ScorecardPolicy.objects.filter(
         province_id=period.province_id
     ).first() or ScorecardPolicy(province_id=period.province_id)
-    tasks = _tasks(period, on)
-    weighted = ExpressionWrapper(F("weight") * F("reported_pct"), output_field=DecimalField())
-    by_field = tasks.values("field_id").annotate(
-        total=Count("pk"),
-        done=Sum("is_done"),
-        behind=Sum(
-            Case(
-                When(reported_status__in=["behind", "blocked"], then=1),
-                default=0,
-                output_field=IntegerField(),
-            )
-        ),
-        overdue=Sum("is_overdue"),
-        weight_total=Sum("weight"),
-        done_weighted=Sum(weighted),
-        overdue_weight=Sum(
-            Case(
-                When(is_overdue=1, then=F("weight")), default=Value(0), output_field=DecimalField()
-            )
-        ),
-    )
-    spans = {}
-    for field_id, start, due, weight in tasks.values_list(
-        "field_id", "start_date", "due_date", "weight"
-    ):
-        total = spans.setdefault(field_id, [Decimal(0), Decimal(0)])
-        total[0] += weight * expected_progress(start, due, on)
-        total[1] += weight
+    progress = task_progress(period)
+    sums: dict[int, _FieldSums] = {}
+    per_unit: dict[int, dict[str, int]] = {}
+    for item in progress:
+        task = item.task
+        expected = expected_progress(task.start_date, task.due_date, on)
+        overdue = task.due_date < on and not item.is_done
+        row = sums.setdefault(task.field_id, _FieldSums())
+        row.total += 1
+        row.done += item.is_done
+        row.behind += task_is_behind(item, expected, policy)
+        row.overdue += overdue
+        row.unreported += not item.is_reported
+        row.weight += task.weight
+        row.done_weighted += task.weight * item.percent_done
+        row.expected_weighted += task.weight * expected
+        row.overdue_weight += task.weight if overdue else 0
+        row.owners.add(task.lead_unit_id)
+        if item.reported_month and (
+            row.reported_through is None or item.reported_month > row.reported_through
+        ):
+            row.reported_through = item.reported_month
+        unit = per_unit.setdefault(task.lead_unit_id, {"done": 0, "overdue": 0})
+        unit["done"] += item.is_done
+        unit["overdue"] += overdue
     units = list(expected_units(period))
     reports = {
         r.unit_id: r for r in Report.objects.filter(period=period, first_submitted_at__isnull=False)
     }
+    expected_ids = {u.pk for u in units}
     FieldScorecard.objects.filter(period=period).delete()
     cards = []
-    for row in by_field.order_by("field_id"):
-        field_tasks = tasks.filter(field_id=row["field_id"])
-        owners = {u.pk for u in units} & set(field_tasks.values_list("lead_unit_id", flat=True))
+    for field_id, row in sorted(sums.items()):
+        owners = expected_ids & row.owners
         on_time = sum(1 for u in owners if u in reports and not reports[u].is_late)
-        mean = (
-            (row["done_weighted"] / row["weight_total"]).quantize(CENT)
-            if row["weight_total"]
-            else None
-        )
-        expected = (spans[row["field_id"]][0] / spans[row["field_id"]][1]).quantize(CENT)
-        overdue_share = (HUNDRED * row["overdue_weight"] / row["weight_total"]).quantize(CENT)
+        mean = (row.done_weighted / row.weight).quantize(CENT) if row.weight else None
+        expected = (row.expected_weighted / row.weight).quantize(CENT) if row.weight else None
+        overdue_share = (HUNDRED * row.overdue_weight / row.weight).quantize(CENT)
         card = FieldScorecard(
             period=period,
-            field_id=row["field_id"],
-            tasks_total=row["total"],
-            tasks_done=row["done"],
-            tasks_behind=row["behind"],
-            tasks_overdue=row["overdue"],
+            field_id=field_id,
+            tasks_total=row.total,
+            tasks_done=row.done,
+            tasks_behind=row.behind,
+            tasks_overdue=row.overdue,
+            tasks_unreported=row.unreported,
+            reported_through=row.reported_through,
             mean_done_pct=mean,
             expected_pct=expected,
             overdue_weight_pct=overdue_share,
             on_time_pct=(HUNDRED * on_time / len(owners)).quantize(CENT) if owners else None,
-            status=field_status(mean, expected, row["overdue"], overdue_share, policy),
+            status=field_status(mean, expected, row.overdue, overdue_share, policy),
             computed_at=now,
         )
         _targets_and_gap(card, period)
         cards.append(card)
     FieldScorecard.objects.bulk_create(cards)
-    _unit_cards(period, units, reports, tasks, now=now, on=on)
+    _unit_cards(period, units, reports, per_unit, now=now)
 
 
 def field_status(mean, expected, overdue_count, overdue_share, policy) -> str:
@@ -225,9 +211,7 @@ def _lineage(province: Province) -> list[Province]:
     return [province, *province.predecessors.all()]
 
 
-def _unit_cards(period, units, reports, tasks, *, now, on) -> None:
-    lead = tasks.values("lead_unit_id").annotate(done=Sum("is_done"), overdue=Sum("is_overdue"))
-    per_unit = {row["lead_unit_id"]: row for row in lead}
+def _unit_cards(period, units, reports, per_unit, *, now) -> None:
     rows = []
     for unit in units:
         report = reports.get(unit.pk)
