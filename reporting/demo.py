@@ -12,7 +12,7 @@ from django.utils import timezone
 from indicators.models import Province
 from reporting import selectors, services
 from reporting.models import Period, Report, TaskEntry
-from reporting.services.scorecards import scorecard_rollup
+from reporting.services.scorecards import expected_progress, scorecard_rollup
 
 
 @transaction.atomic
@@ -54,6 +54,30 @@ def demo_reporting_load(*, today: dt.date) -> None:
         scorecard_rollup(period=period, now=min(now, period.locks_at + dt.timedelta(days=30)))
 
 
+def _demo_entry(task, period, index: int) -> dict:
+    """Believable progress: about the elapsed share of the task's window at the month's end,
+    some units ahead, some behind; 100 % is done (and done is 100 %)."""
+    expected = int(expected_progress(task.start_date, task.due_date, period.last_day))
+    progress = max(0, min(100, (expected + (-20, -5, 5)[(index + task.pk) % 3]) // 5 * 5))
+    if progress == 100:
+        status = TaskEntry.Status.DONE
+    elif progress + 15 < expected:
+        status = TaskEntry.Status.BEHIND
+    else:
+        status = TaskEntry.Status.IN_PROGRESS if progress else TaskEntry.Status.NOT_STARTED
+    explanation = {
+        TaskEntry.Status.DONE: "Hồ sơ kiểm chứng lưu tại đơn vị (minh họa).",
+        TaskEntry.Status.BEHIND: "Chờ ý kiến của sở chuyên ngành (minh họa).",
+    }.get(status, "")
+    return {
+        "status": status,
+        "percent_done": progress,
+        "result": "Đã triển khai theo kế hoạch (dữ liệu minh họa)." if progress else "",
+        "difficulties": "",
+        "explanation": explanation,
+    }
+
+
 def _is_last(period, this_month: dt.date) -> bool:
     return (this_month - dt.timedelta(days=1)).replace(day=1) == period.month
 
@@ -69,17 +93,9 @@ def _seed_month(period, *, author, reviewer, last: bool, returned: str | None) -
         late = (index + period.month.month) % 4 == 2
         moment = period.due_at + (dt.timedelta(days=1) if late else -dt.timedelta(days=2))
         report = services.report_start(period=period, unit=unit, user=author, now=moment)
-        progress = min(100, 10 * period.month.month + 5 * (index % 3))
-        done = progress >= 100  # 100 % is done, and done is 100 %
         entries = {
-            e.task_id: {
-                "status": TaskEntry.Status.DONE if done else TaskEntry.Status.IN_PROGRESS,
-                "percent_done": progress,
-                "result": "Đã triển khai theo kế hoạch (dữ liệu minh họa).",
-                "difficulties": "",
-                "explanation": "Hồ sơ kiểm chứng lưu tại đơn vị (minh họa)." if done else "",
-            }
-            for e in report.entries.all()
+            e.task_id: _demo_entry(e.task, period, index)
+            for e in report.entries.select_related("task")
         }
         values = {
             v.indicator_id: {"value": None, "explanation": "Chưa có số liệu (minh họa)."}

@@ -91,8 +91,9 @@ def report_start(*, period: Period, unit: Unit, user, now: dt.datetime) -> Repor
             percent_done=old.percent_done if old else 0,
             result=old.result if old else "",
             difficulties=old.difficulties if old else "",
-            # A task done last month stays done, with the justification already given then.
-            explanation=old.explanation if old and old.status == TaskEntry.Status.DONE else "",
+            # Pre-filled like the rest: the unit reviews it (a task done last month stays done,
+            # with the justification already given then).
+            explanation=old.explanation if old else "",
         )
     for indicator in selectors.reported_indicators(unit=unit, period=period):
         old = old_values.get(indicator.pk)
