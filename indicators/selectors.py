@@ -46,6 +46,12 @@ def memberships_of(user: AbstractBaseUser) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("province", "unit")
 
 
+def lineage(province: Province) -> list[Province]:
+    """The province and those it absorbed (Da Nang since 2025: old Da Nang and Quang Nam): the
+    one definition every page, roll-up and import uses."""
+    return [province, *province.predecessors.order_by("name_vi")]
+
+
 def admin_province_ids(user: AbstractBaseUser) -> set[int]:
     """Provinces a user may administer in Django admin (empty for a superuser: see is_superuser)."""
     return set(

@@ -114,10 +114,26 @@ def targets(request, province):
     period = boards.month_period(province, month) if month else boards.current_period(province)
     if period is None:
         return _error(404, "no such reporting month")
+    index = boards.index_standing(province, period.month.year)
     return JsonResponse(
         {
             "province": province.code,
             "month": f"{period.month:%Y-%m}",
+            "index": {
+                "year": index.year,
+                "value": _num(index.value),
+                "rank": index.rank,
+                "is_synthetic": index.is_synthetic,
+                "target_rank": index.target_rank,
+                "target_value": _num(index.target_value),
+                "gap_points": _num(index.gap_points),
+                "target_pct": _num(index.target_pct),
+                "gap_pct": _num(index.gap_pct),
+                "note": index.note,
+                "is_illustrative": index.is_illustrative,
+            }
+            if index
+            else None,
             "fields": [
                 {
                     "code": c.field.code,
@@ -130,6 +146,12 @@ def targets(request, province):
                     "last_points": _num(c.last_points),
                     "gap_points": _num(c.gap_points),
                     "gap_note": c.gap_note,
+                    "gap_code": c.gap_code,
+                    "gap_is_illustrative": c.gap_is_illustrative,
+                    "reported_through": f"{c.reported_through:%Y-%m}"
+                    if c.reported_through
+                    else None,
+                    "tasks_unreported": c.tasks_unreported,
                     "tasks_total": c.tasks_total,
                     "tasks_done": c.tasks_done,
                     "tasks_behind": c.tasks_behind,

@@ -97,10 +97,30 @@ SCHEMAS = {
     },
     "Targets": {
         "type": "object",
-        "required": ["province", "month", "fields"],
+        "required": ["province", "month", "index", "fields"],
         "properties": {
             "province": {"type": "string"},
             "month": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"},
+            "index": {
+                "type": ["object", "null"],
+                "description": "The whole index in the last published year against the plan: "
+                "gap_points to the top-N score, gap_pct to the minimum %; is_illustrative when "
+                "synthetic figures are involved",
+                "required": ["year", "value", "rank", "target_rank", "gap_points", "note"],
+                "properties": {
+                    "year": {"type": "integer"},
+                    "value": NUM,
+                    "rank": INT,
+                    "is_synthetic": {"type": "boolean"},
+                    "target_rank": INT,
+                    "target_value": NUM,
+                    "gap_points": NUM,
+                    "target_pct": NUM,
+                    "gap_pct": NUM,
+                    "note": {"type": "string"},
+                    "is_illustrative": {"type": "boolean"},
+                },
+            },
             "fields": {
                 "type": "array",
                 "items": {
@@ -127,6 +147,13 @@ SCHEMAS = {
                         "last_points": NUM,
                         "gap_points": NUM,
                         "gap_note": {"type": "string"},
+                        "gap_code": {"enum": ["", "no_result", "too_few", "illustrative"]},
+                        "gap_is_illustrative": {"type": "boolean"},
+                        "reported_through": {
+                            "type": ["string", "null"],
+                            "description": "the latest report month the progress rests on",
+                        },
+                        "tasks_unreported": {"type": "integer"},
                         "tasks_total": {"type": "integer"},
                         "tasks_done": {"type": "integer"},
                         "tasks_behind": {"type": "integer"},

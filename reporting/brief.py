@@ -17,18 +17,15 @@ from reporting.selectors import dashboards as boards
 
 def brief_data(period: Period, *, now: dt.datetime) -> dict:
     province = period.province
-    year = boards.latest_year_with_results(province)
     plan = boards.plan_for(province, period.month.year)
-    standing = (
-        boards.ranking(year=year, own=province, target_rank=plan.best_rank if plan else None)
-        if year
-        else None
-    )
+    index = boards.index_standing(province, period.month.year)
+    standing = index.ranking if index else None
     own_rows = [r for r in standing.rows if r.is_own] if standing else []
     return {
         "period": period,
         "plan": plan,
         "standing": standing,
+        "index": index,
         "own_rows": own_rows,
         "cards": list(boards.field_cards(period)),
         "league": boards.units_league(province, period.month.year),
@@ -66,13 +63,26 @@ def brief_workbook(data: dict) -> bytes:
                     _("synthetic") if row.is_synthetic else "",
                 ],
             )
-        if standing.target_rank:
+        index = data["index"]
+        if index and index.target_rank:
             append_row(
                 sheet,
                 [
-                    _("Target: top %(n)s") % {"n": standing.target_rank},
-                    float(standing.target_value) if standing.target_value else None,
-                    standing.target_note,
+                    _("Target: top %(n)s") % {"n": index.target_rank},
+                    float(index.target_value) if index.target_value is not None else None,
+                    _("Gap (points)"),
+                    float(index.gap_points) if index.gap_points is not None else None,
+                    index.note,
+                ],
+            )
+        if index and index.target_pct is not None:
+            append_row(
+                sheet,
+                [
+                    _("Target: at least %(pct)s%%") % {"pct": index.target_pct},
+                    float(index.target_pct),
+                    _("Gap (points)"),
+                    float(index.gap_pct) if index.gap_pct is not None else None,
                 ],
             )
 
@@ -85,6 +95,7 @@ def brief_workbook(data: dict) -> bytes:
             _("Last rank"),
             _("Last points"),
             _("Gap (points)"),
+            _("Gap note"),
             _("Status"),
             _("Tasks"),
             _("Done"),
@@ -104,7 +115,8 @@ def brief_workbook(data: dict) -> bytes:
                 card.target_rank,
                 card.last_rank,
                 float(card.last_points) if card.last_points is not None else None,
-                float(card.gap_points) if card.gap_points is not None else card.gap_note,
+                float(card.gap_points) if card.gap_points is not None else None,
+                card.gap_note,
                 card.get_status_display(),
                 card.tasks_total,
                 card.tasks_done,

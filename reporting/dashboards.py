@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from indicators.models import FieldCode, NationalResult, SecurityEvent
@@ -69,6 +70,14 @@ def ranking(request):
         "average": float(result.average) if result.average else None,
         "target": float(result.target_value) if result.target_value else None,
         "targetRank": result.target_rank,
+        "averageLabel": _("National average: %(value)s")
+        % {"value": number_format(result.average, 2)}
+        if result.average
+        else "",
+        "targetLabel": _("Top %(n)s: %(value)s")
+        % {"n": result.target_rank, "value": number_format(result.target_value, 2)}
+        if result.target_value
+        else "",
     }
     return render(
         request,
@@ -137,6 +146,7 @@ def targets(request):
     period = _period(province, request)
     cards = list(boards.field_cards(period)) if period else []
     plan = boards.plan_for(province, period.month.year) if period else None
+    index = boards.index_standing(province, period.month.year) if period else None
     return render(
         request,
         "reporting/dashboards/targets.html",
@@ -145,6 +155,7 @@ def targets(request):
             "period": period,
             "cards": cards,
             "plan": plan,
+            "index": index,
             "periods": Period.objects.filter(province=province).order_by("-month"),
             "tab": "targets",
         },

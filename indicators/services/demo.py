@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import (
+    FieldResult,
     FieldTarget,
     Indicator,
     IndicatorTarget,
@@ -31,7 +32,7 @@ from indicators.models import (
     Task,
     Unit,
 )
-from indicators.selectors import methodology_for_year, national_average
+from indicators.selectors import lineage, methodology_for_year, national_average
 from indicators.services import demo_data
 from indicators.services.par_data import par_data_load, read_csv
 from indicators.services.synthetic import Band, fill_curve, random_ranking
@@ -39,6 +40,7 @@ from indicators.services.synthetic import Band, fill_curve, random_ranking
 DEMO_PASSWORD = "parportal"  # noqa: S105 - printed demo password, documented in the README
 OLD_MAP_END = dt.date(2025, 6, 30)
 NEW_MAP_START = dt.date(2025, 7, 1)
+CENT = Decimal("0.01")
 SYNTHETIC_NOTE = (
     "Synthetic demo figure: no full published table is bundled. Replace it by importing "
     "MoHA's table in admin (Published PAR Index results → Import)."
@@ -129,6 +131,12 @@ def demo_load(*, today: dt.date | None = None) -> list[DemoUser]:
     _reported_indicators(plan)
     users += _users("dn", da_nang, reporter_unit="hai-chau", reviewer_unit="snv")
     synthetic_latest_year_fill(today.year - 1)
+    # Field scores of every other province, so that each scenario's gap to target shows
+    # (marked illustrative): Quang Nam's last field results before 2021 and before this year.
+    for province, before in [(quang_nam, 2021), (da_nang, today.year)]:
+        year = last_field_results_year(province, before)
+        if year:
+            synthetic_field_results_fill(year)
 
     admin, created = get_user_model().objects.get_or_create(
         username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin"}
@@ -439,3 +447,59 @@ def synthetic_latest_year_fill(year: int) -> None:
                 "note": SYNTHETIC_NOTE,
             },
         )
+
+
+def last_field_results_year(province: Province, before: int) -> int | None:
+    """The latest year before `before` with published field results of the province or those
+    it absorbed."""
+    return (
+        FieldResult.objects.filter(
+            province__in=lineage(province), year__lt=before, is_synthetic=False
+        )
+        .order_by("-year")
+        .values_list("year", flat=True)
+        .first()
+    )
+
+
+def synthetic_field_results_fill(year: int) -> None:
+    """Every province of the year's map gets a synthetic score (marked) in each field that has
+    a published score that year, placed so that every published rank still holds: a province
+    ranked r has r - 1 provinces above it."""
+    pool = list(Province.objects.valid_on(dt.date(year, 12, 31)).order_by("code"))
+    published = FieldResult.objects.filter(year=year, is_synthetic=False).select_related("field")
+    for real in published:
+        if real.points is None:
+            continue
+        others = [p for p in pool if p.pk != real.province_id]
+        ceiling = real.field.max_points or real.points * Decimal("1.25")
+        high = float(min(ceiling, real.points * Decimal("1.2")))
+        low = float(real.points * Decimal("0.75"))
+        rng = random.Random(f"par-field-{year}-{real.field.code}")
+        above = (real.rank - 1) if real.rank else len(others) // 2
+        scores = sorted(
+            [
+                Decimal(str(rng.uniform(float(real.points) + 0.01, high))).quantize(CENT)
+                for _ in range(above)
+            ]
+            + [
+                Decimal(str(rng.uniform(low, float(real.points) - 0.01))).quantize(CENT)
+                for _ in range(len(others) - above)
+            ],
+            reverse=True,
+        )
+        rng.shuffle(others)
+        for province, points in zip(others, scores, strict=True):
+            FieldResult.objects.update_or_create(
+                year=year,
+                province=province,
+                field=real.field,
+                defaults={
+                    "points": points,
+                    "rank": None,
+                    "status": FieldResult.Status.SYNTHETIC,
+                    "is_synthetic": True,
+                    "source": "synthetic",
+                    "note": SYNTHETIC_NOTE,
+                },
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from indicators.models import Field, Unit
 from reporting.models.reports import Period
@@ -56,6 +57,32 @@ class Status(models.TextChoices):
     NO_TASKS = "no_tasks", _("no tasks")
 
 
+class GapNote(models.TextChoices):
+    """Why a gap to target is missing or to be read with care: stored as a code with its
+    parameters, and worded at render time in the reader's language (gap_note_text)."""
+
+    NONE = "", _("none")
+    NO_RESULT = "no_result", _("no published result")
+    TOO_FEW = "too_few", _("too few published scores")
+    ILLUSTRATIVE = "illustrative", _("illustrative")
+
+
+def gap_note_text(code: str, params: dict | None = None) -> str:
+    """The one wording of a gap note (the pages, the API and the Excel brief use it)."""
+    params = params or {}
+    if code == GapNote.NO_RESULT:
+        return _("no published result for this field") % {}
+    if code == GapNote.TOO_FEW:
+        return ngettext(
+            "only %(n)s other province's score exists for %(year)s: rank %(rank)s cannot be placed",
+            "only %(n)s other provinces' scores exist for %(year)s: rank %(rank)s cannot be placed",
+            params.get("n", 0),
+        ) % {"n": params.get("n", 0), "year": params.get("year", ""), "rank": params.get("rank")}
+    if code == GapNote.ILLUSTRATIVE:
+        return _("illustrative — based on synthetic figures") % {}
+    return ""
+
+
 class FieldScorecard(models.Model):
     period = models.ForeignKey(
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="field_cards"
@@ -82,7 +109,10 @@ class FieldScorecard(models.Model):
     last_points = models.DecimalField(_("last points"), **PCT)
     last_rank = models.PositiveSmallIntegerField(_("last rank"), null=True, blank=True)
     gap_points = models.DecimalField(_("gap to target (points)"), **PCT)
-    gap_note = models.CharField(_("gap note"), max_length=200, blank=True)
+    gap_code = models.CharField(
+        _("gap note"), max_length=20, choices=GapNote.choices, blank=True, default=""
+    )
+    gap_params = models.JSONField(_("gap note parameters"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
     computed_at = models.DateTimeField(_("computed at"))
 
@@ -96,6 +126,14 @@ class FieldScorecard(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} – {self.field}"
+
+    @property
+    def gap_note(self) -> str:
+        return gap_note_text(self.gap_code, self.gap_params)
+
+    @property
+    def gap_is_illustrative(self) -> bool:
+        return self.gap_code == GapNote.ILLUSTRATIVE
 
 
 class UnitScorecard(models.Model):

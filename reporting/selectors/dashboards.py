@@ -21,15 +21,12 @@ from indicators.models import (
     Task,
     Unit,
 )
+from indicators.selectors import lineage
 from reporting.models import FieldScorecard, Period, Report, UnitScorecard
+from reporting.models.scorecards import GapNote, gap_note_text
 from reporting.selectors.reports import report_state, unit_expected
 
 NOT_EXPECTED = "not_expected"
-
-
-def lineage(province: Province) -> list[Province]:
-    """The province and those it absorbed (Da Nang since 2025: old Da Nang and Quang Nam)."""
-    return [province, *province.predecessors.order_by("name_vi")]
 
 
 @dataclass
@@ -49,8 +46,17 @@ class Ranking:
     average: Decimal | None = None
     target_rank: int | None = None
     target_value: Decimal | None = None
-    target_note: str = ""
+    target_note_code: str = ""  # a GapNote, worded by gap_note_text at render time
+    target_note_params: dict = field(default_factory=dict)
     pool: int = 0
+
+    @property
+    def target_note(self) -> str:
+        return gap_note_text(self.target_note_code, self.target_note_params)
+
+    @property
+    def target_is_illustrative(self) -> bool:
+        return self.target_note_code == GapNote.ILLUSTRATIVE
 
 
 def competition_ranks(values: list[Decimal | None]) -> list[int | None]:
@@ -106,10 +112,78 @@ def ranking(
         others = [r.value for r in rows if not r.is_own]
         board.target_value = nth_best(others, target_rank)
         if board.target_value is None:
-            board.target_note = "fewer published scores than the target rank"
+            board.target_note_code = GapNote.TOO_FEW
+            board.target_note_params = {
+                "n": sum(v is not None for v in others),
+                "year": year,
+                "rank": target_rank,
+            }
         elif any(r.is_synthetic for r in rows):
-            board.target_note = "includes synthetic figures"
+            board.target_note_code = GapNote.ILLUSTRATIVE
     return board
+
+
+@dataclass
+class IndexStanding:
+    """Where the province's whole index stood in the last published year, against the plan's
+    targets: the top-N rank (the N-th best score of the other provinces) and the minimum %."""
+
+    ranking: Ranking
+    year: int
+    value: Decimal | None
+    rank: int | None
+    is_synthetic: bool
+    target_rank: int | None
+    target_value: Decimal | None
+    gap_points: Decimal | None
+    target_pct: Decimal | None
+    gap_pct: Decimal | None
+    note_code: str = ""
+    note_params: dict = field(default_factory=dict)
+
+    @property
+    def note(self) -> str:
+        return gap_note_text(self.note_code, self.note_params)
+
+    @property
+    def is_illustrative(self) -> bool:
+        return self.note_code == GapNote.ILLUSTRATIVE
+
+
+def index_standing(province: Province, plan_year: int) -> IndexStanding | None:
+    """The one computation of the index gap (targets dashboard, brief, API): the last year
+    published before the plan's year."""
+    year = latest_year_with_results(province, before=plan_year)
+    if year is None:
+        return None
+    plan = plan_for(province, plan_year)
+    board = ranking(year=year, own=province, target_rank=plan.best_rank if plan else None)
+    own = next((r for r in board.rows if r.province.pk == province.pk), None) or next(
+        (r for r in board.rows if r.is_own), None
+    )
+    value = own.value if own else None
+    note_code, note_params = board.target_note_code, board.target_note_params
+    if own and own.is_synthetic and board.target_value is not None:
+        note_code = GapNote.ILLUSTRATIVE
+    target_pct = plan.min_pct if plan else None
+    return IndexStanding(
+        ranking=board,
+        year=year,
+        value=value,
+        rank=own.rank if own else None,
+        is_synthetic=bool(own and own.is_synthetic),
+        target_rank=board.target_rank,
+        target_value=board.target_value,
+        gap_points=max(Decimal(0), board.target_value - value)
+        if board.target_value is not None and value is not None
+        else None,
+        target_pct=target_pct,
+        gap_pct=max(Decimal(0), target_pct - value)
+        if target_pct is not None and value is not None
+        else None,
+        note_code=note_code,
+        note_params=note_params,
+    )
 
 
 def ranking_target_rank(province: Province, year: int, field_code: str | None) -> int | None:
@@ -328,13 +402,12 @@ def reading_province(user, code: str | None = None) -> Province | None:
     return membership.province if membership else None
 
 
-def latest_year_with_results(province: Province) -> int | None:
-    return (
-        NationalResult.objects.filter(province__in=lineage(province))
-        .order_by("-year")
-        .values_list("year", flat=True)
-        .first()
-    )
+def latest_year_with_results(province: Province, before: int | None = None) -> int | None:
+    """The last published year of the province (or those it absorbed), before a year if given."""
+    results = NationalResult.objects.filter(province__in=lineage(province))
+    if before is not None:
+        results = results.filter(year__lt=before)
+    return results.order_by("-year").values_list("year", flat=True).first()
 
 
 def field_target(province: Province, year: int, code: str) -> FieldTarget | None:

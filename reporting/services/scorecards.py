@@ -31,7 +31,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.models import FieldResult, FieldTarget, Province
+from indicators.models import FieldResult, Province
 from reporting.models import (
     FieldScorecard,
     Period,
@@ -40,7 +40,8 @@ from reporting.models import (
     TaskEntry,
     UnitScorecard,
 )
-from reporting.models.scorecards import Status
+from reporting.models.scorecards import GapNote, Status
+from reporting.selectors.dashboards import field_target, lineage
 from reporting.selectors.progress import TaskProgress, task_progress
 from reporting.selectors.reports import expected_units
 from reporting.services.queueing import scorecards_queue
@@ -164,51 +165,41 @@ def field_status(mean, expected, overdue_count, overdue_share, policy) -> str:
 
 
 def _targets_and_gap(card: FieldScorecard, period: Period) -> None:
-    """The field's target (top N, %), last published result, and the gap to rank N: the N-th
-    best score of the *other* provinces that year, minus ours, floored at 0."""
+    """The field's target (top N, %) and last published result, of the province or those it
+    absorbed, and the gap to rank N: the N-th best score of the *other* provinces that year,
+    minus ours, floored at 0. The gap is left empty only when fewer than N other scores exist;
+    when any score involved is synthetic it is computed and marked illustrative."""
     field = card.field
-    target = (
-        FieldTarget.objects.filter(
-            plan__province_id=period.province_id,
-            field__code=field.code,
-            plan__year__lte=period.month.year,
-        )
-        .order_by("-plan__year")
-        .first()
-    )
+    target = field_target(period.province, period.month.year, field.code)
     if target:
         card.target_rank, card.target_pct = target.best_rank, target.min_pct
+    members = lineage(period.province)
     own = (
         FieldResult.objects.filter(
-            province__in=_lineage(period.province),
-            field__code=field.code,
-            year__lt=period.month.year,
+            province__in=members, field__code=field.code, year__lt=period.month.year
         )
-        .order_by("-year")
+        .order_by("-year", "-points")
         .first()
     )
     if own is None:
-        card.gap_note = "no published result for this field"
+        card.gap_code = GapNote.NO_RESULT
         return
     card.last_year, card.last_points, card.last_rank = own.year, own.points, own.rank
     if not card.target_rank or own.points is None:
         return
-    others = FieldResult.objects.filter(
-        year=own.year, field__code=field.code, points__isnull=False
-    ).exclude(province=own.province)
-    scores = sorted(others.values_list("points", flat=True), reverse=True)
-    if len(scores) < card.target_rank or others.filter(is_synthetic=True).exists():
-        card.gap_note = (
-            f"only {len(scores)} other provinces' scores published for {own.year}; "
-            f"rank {card.target_rank} cannot be placed"
-        )
+    others = list(
+        FieldResult.objects.filter(year=own.year, field__code=field.code, points__isnull=False)
+        .exclude(province__in=members)
+        .values_list("points", "is_synthetic")
+    )
+    if len(others) < card.target_rank:
+        card.gap_code = GapNote.TOO_FEW
+        card.gap_params = {"n": len(others), "year": own.year, "rank": card.target_rank}
         return
-    card.gap_points = max(Decimal(0), scores[card.target_rank - 1] - own.points)
-
-
-def _lineage(province: Province) -> list[Province]:
-    """A province and those it absorbed: Da Nang's history includes Quang Nam's."""
-    return [province, *province.predecessors.all()]
+    nth = sorted((points for points, _synthetic in others), reverse=True)[card.target_rank - 1]
+    card.gap_points = max(Decimal(0), nth - own.points)
+    if own.is_synthetic or any(synthetic for _points, synthetic in others):
+        card.gap_code = GapNote.ILLUSTRATIVE
 
 
 def _unit_cards(period, units, reports, per_unit, *, now) -> None:

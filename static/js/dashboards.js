@@ -45,8 +45,8 @@
         plugins: {
           legend: { display: false },
           referenceLines: { lines: [
-            { value: data.average, color: "#198754", dash: [6, 4], label: "TB / avg " + (data.average || "") },
-            { value: data.target, color: "#dc3545", dash: [], label: "Top " + (data.targetRank || "") + ": " + (data.target || "") }
+            { value: data.average, color: "#198754", dash: [6, 4], label: data.averageLabel },
+            { value: data.target, color: "#dc3545", dash: [], label: data.targetLabel }
           ] }
         }
       },

@@ -120,7 +120,28 @@ def test_gap_is_not_placed_when_too_few_scores_are_published(world):
     )
     scorecard_rollup(period=world.period, now=NOW)
     card = FieldScorecard.objects.get(period=world.period, field=field)
-    assert card.gap_points is None and "cannot be placed" in card.gap_note
+    assert card.gap_points is None
+    assert (card.gap_code, card.gap_params) == ("too_few", {"n": 0, "year": 2029, "rank": 5})
+    assert (
+        card.gap_note == "năm 2029 chỉ có điểm của 0 tỉnh khác: không xác định được ngưỡng hạng 5"
+    )
+
+
+def test_a_gap_over_synthetic_scores_is_computed_and_marked_illustrative(world):
+    field = world.tasks[0].field
+    FieldTarget.objects.create(plan=world.plan, field=field, best_rank=2)
+    others = Province.objects.valid_on(local(2029, 12, 31).date()).exclude(pk=world.province.pk)
+    for province, points in zip(others[:3], ["9.50", "9.00", "8.00"], strict=True):
+        FieldResult.objects.create(
+            year=2029, province=province, field=field, points=Decimal(points), is_synthetic=True
+        )
+    FieldResult.objects.create(
+        year=2029, province=world.province, field=field, points=Decimal("8.25"), rank=3
+    )
+    scorecard_rollup(period=world.period, now=NOW)
+    card = FieldScorecard.objects.get(period=world.period, field=field)
+    assert card.gap_points == Decimal("0.75") and card.gap_is_illustrative
+    assert card.gap_note == "minh họa — dựa trên số liệu giả lập"
 
 
 def snapshot(period):
