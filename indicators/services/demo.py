@@ -139,7 +139,8 @@ def demo_load(*, today: dt.date | None = None) -> list[DemoUser]:
             synthetic_field_results_fill(year)
 
     admin, created = get_user_model().objects.get_or_create(
-        username="admin", defaults={"is_staff": True, "is_superuser": True, "first_name": "Admin"}
+        username="admin",
+        defaults={"is_staff": True, "is_superuser": True, "first_name": "Quản trị hệ thống"},
     )
     if created:
         admin.set_password(DEMO_PASSWORD)
@@ -333,6 +334,26 @@ def _tasks(plan: Plan, rows, *, base_year: int | None = None) -> None:
         task.supporting_units.set(supporting)
 
 
+# Invented names for the demo accounts (no real person).
+DEMO_NAMES = {
+    "qn.reporter": "Trần Thị Hoa",
+    "qn.head": "Lê Văn Dũng",
+    "qn.reviewer": "Phạm Minh Tuấn",
+    "qn.committee": "Nguyễn Văn An",
+    "qn.admin": "Võ Thị Lan",
+    "ag.reporter": "Huỳnh Văn Phúc",
+    "ag.head": "Đặng Thị Mai",
+    "ag.reviewer": "Lâm Quốc Bảo",
+    "ag.committee": "Trương Văn Hải",
+    "ag.admin": "Ngô Thị Thu",
+    "dn.reporter": "Đỗ Thị Hạnh",
+    "dn.head": "Bùi Văn Nam",
+    "dn.reviewer": "Hoàng Minh Khoa",
+    "dn.committee": "Phan Văn Hùng",
+    "dn.admin": "Lý Thị Ngọc",
+}
+
+
 def _users(prefix: str, province: Province, *, reporter_unit: str, reviewer_unit: str):
     units = {u.code: u for u in province.units.all()}
     specs = [
@@ -345,18 +366,16 @@ def _users(prefix: str, province: Province, *, reporter_unit: str, reviewer_unit
     made = []
     for suffix, role, unit in specs:
         username = f"{prefix}.{suffix}"
+        family_and_middle, given = DEMO_NAMES[username].rsplit(" ", 1)
         user, created = get_user_model().objects.get_or_create(
             username=username,
-            defaults={
-                "email": f"{username}@demo.example",
-                "first_name": suffix.capitalize(),
-                "last_name": province.name_vi,
-                "is_staff": role == Role.PROVINCE_ADMIN,
-            },
+            defaults={"email": f"{username}@demo.example", "is_staff": role == Role.PROVINCE_ADMIN},
         )
+        # Django shows "first last": the family and middle names first, as Vietnamese do.
+        user.first_name, user.last_name = family_and_middle, given
         if created:
             user.set_password(DEMO_PASSWORD)
-            user.save()
+        user.save()
         Membership.objects.get_or_create(user=user, province=province, unit=unit, role=role)
         made.append(DemoUser(username, role.label, province.name_vi, unit.name_vi if unit else ""))
     return made

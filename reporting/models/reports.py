@@ -8,6 +8,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Province, Task, Unit
@@ -79,6 +80,23 @@ class Period(models.Model):
     def last_day(self) -> dt.date:
         following = (self.month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
         return following - dt.timedelta(days=1)
+
+    @property
+    def deadline_text(self) -> str:
+        return deadline_text(self.due_at)
+
+
+def deadline_text(due_at: dt.datetime) -> str:
+    """A deadline as people say it: "before 25/11/2026 (by the end of 24/11)" when it is the
+    start of a day (the rule "before the 25th"), else "before 14:00 25/11/2026"."""
+    local = timezone.localtime(due_at)
+    if local.time() == dt.time(0, 0):
+        last = local.date() - dt.timedelta(days=1)
+        return _("before %(day)s (by the end of %(last)s)") % {
+            "day": f"{local:%d/%m/%Y}",
+            "last": f"{last:%d/%m}",
+        }
+    return _("before %(time)s %(day)s") % {"time": f"{local:%H:%M}", "day": f"{local:%d/%m/%Y}"}
 
 
 class Report(models.Model):

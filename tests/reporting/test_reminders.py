@@ -72,7 +72,8 @@ def test_one_email_per_person_listing_everything_missing_for_them(world):
     assert "UBND xã A" in both.body and "UBND xã B" in both.body
     html = both.alternatives[0][0]
     assert "http://127.0.0.1:8000/reports/" in html
-    assert "00:00 25/03/2030" in both.body  # the deadline in local time
+    # the deadline as people say it, in local time
+    assert "hạn nộp trước ngày 25/03/2030 (hết ngày 24/03)" in both.body
     assert both.subject.startswith("[Cổng CCHC]")
 
 

@@ -36,3 +36,17 @@ def test_reminder_and_rollup_tasks_are_safe_to_redeliver():
 def test_publishing_never_hangs_a_request_on_a_dead_broker():
     policy = celery_app.conf.task_publish_retry_policy
     assert policy["max_retries"] <= 2 and policy["interval_max"] <= 1
+
+
+def test_the_deadline_reads_as_people_say_it():
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from reporting.models.reports import deadline_text
+
+    hcm = ZoneInfo("Asia/Ho_Chi_Minh")
+    start_of_25th = dt.datetime(2026, 11, 25, 0, 0, tzinfo=hcm)
+    assert deadline_text(start_of_25th) == "trước ngày 25/11/2026 (hết ngày 24/11)"
+    moved = dt.datetime(2027, 2, 3, 14, 0, tzinfo=hcm)  # a deadline moved by an admin
+    assert deadline_text(moved) == "trước 14:00 ngày 03/02/2027"
+    assert deadline_text(dt.datetime(2026, 3, 1, 0, 0, tzinfo=hcm)).endswith("(hết ngày 28/02)")
