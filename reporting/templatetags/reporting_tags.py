@@ -1,4 +1,5 @@
 from django import template
+from django.utils.translation import gettext as _
 
 from reporting.models.reports import deadline_text
 
@@ -9,3 +10,44 @@ register = template.Library()
 def deadline(due_at) -> str:
     """{{ period.due_at|deadline }} → "trước ngày 25/11/2026 (hết ngày 24/11)"."""
     return deadline_text(due_at) if due_at else ""
+
+
+@register.filter
+def readable_changes(change, report) -> list[dict]:
+    """A history row's changes with labels instead of codes: "Nhiệm vụ 5.25 – trạng thái: chưa
+    bắt đầu → đang thực hiện". Changes are stored as codes ("5.25 status") so that the history
+    reads in each reader's language."""
+    from reporting.models import IndicatorValue, Report, TaskEntry
+
+    tasks = {e.task.code: e.task for e in report.entries.all()}
+    indicators = {v.indicator.code: v.indicator for v in report.values.all()}
+    rows = []
+    for item in change.changes:
+        subject, _space, name = item["field"].rpartition(" ")
+        before, after = item.get("before"), item.get("after")
+        if subject in tasks or (subject and subject not in indicators):
+            model = TaskEntry
+            label = _("task %(code)s") % {"code": subject}
+        elif subject:
+            model = IndicatorValue
+            label = str(indicators[subject])
+        else:
+            model, label = Report, ""
+        if name == "evidence":
+            what = _("evidence file")
+        else:
+            try:
+                field = model._meta.get_field(name)
+            except Exception:  # an unknown name from an older version: show it as stored
+                field = None
+            what = field.verbose_name if field else name
+            if field is not None and field.choices:
+                labels = dict(field.choices)
+                before, after = labels.get(before, before), labels.get(after, after)
+            if name == "percent_done":
+                before = f"{before}%" if before is not None else None
+                after = f"{after}%" if after is not None else None
+        rows.append(
+            {"what": f"{label} – {what}" if label else str(what), "before": before, "after": after}
+        )
+    return rows

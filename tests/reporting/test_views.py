@@ -333,3 +333,22 @@ def test_reviewer_returns_and_reopens_from_the_pages(
     )
     assert response.status_code == 302
     assert during_period.reopenings.get(unit=hai_chau).created_by == reviewer
+
+
+def test_history_shows_labels_not_codes(client, reporter, during_period, hai_chau):
+    client.force_login(reporter)
+    page = client.get(_url(during_period, hai_chau))
+    report = Report.objects.get(period=during_period, unit=hai_chau)
+    entry = report.entries.select_related("task").first()
+    prefix = f"t{entry.task_id}"
+    data = _form_data(
+        page, **{f"{prefix}-status": "behind", f"{prefix}-percent_done": 37, "action": "save"}
+    )
+    data[f"{prefix}-explanation"] = "Chờ ý kiến"
+    assert client.post(_url(during_period, hai_chau), data).status_code == 302
+    page = client.get(_url(during_period, hai_chau)).content.decode()
+    html = page[page.index('data-testid="history"') :]  # the history table only
+    assert f"nhiệm vụ {entry.task.code} – % hoàn thành:" in html
+    assert "→ 37%" in html and "→ chậm tiến độ" in html
+    for code in ("percent_done", "in_progress →", "→ behind", f"{entry.task.code} status"):
+        assert code not in html
