@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import Province
+from indicators.services.demo import demo_window_start
 from reporting import selectors, services
 from reporting.models import Period, Report, TaskEntry
 from reporting.services.scorecards import expected_progress, scorecard_rollup
@@ -20,7 +21,8 @@ def demo_reporting_load(*, today: dt.date) -> None:
     periods_by_code = {
         "quang-nam": (dt.date(2021, 8, 1), dt.date(2021, 12, 1)),
         "an-giang": (dt.date(2021, 1, 1), dt.date(2021, 12, 1)),
-        "da-nang-2025": (dt.date(today.year, 1, 1), dt.date(today.year + 1, 12, 1)),
+        # the live scenario's rolling window: twelve months back, a year ahead
+        "da-nang-2025": (demo_window_start(today), dt.date(today.year + 1, today.month, 1)),
     }
     for code, (first, last) in periods_by_code.items():
         services.periods_ensure(province=Province.objects.get(code=code), first=first, last=last)

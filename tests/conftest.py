@@ -55,6 +55,17 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 )
 
 
+@pytest.fixture(autouse=True)
+def vietnamese_by_default():
+    """Each test starts in Vietnamese: a request in English (the language switch) activates
+    English in this thread and would otherwise leak into the next test."""
+    from django.utils import translation
+
+    translation.activate("vi")
+    yield
+    translation.activate("vi")
+
+
 @pytest.fixture
 def redis_broker_url():
     from django.conf import settings

@@ -125,8 +125,11 @@ def demo_load(*, today: dt.date | None = None) -> list[DemoUser]:
         focal="snv",
         valid_from=NEW_MAP_START,
     )
-    live_plan = _da_nang_plan(da_nang, today.year)
-    _tasks(live_plan, demo_data.DA_NANG_TASKS, base_year=today.year)
+    # The live scenario is a rolling window: its tasks started twelve months ago and run about
+    # a year ahead, whatever today's date, so the last twelve months can all be reported.
+    start = demo_window_start(today)
+    live_plan = _da_nang_plan(da_nang, start.year)
+    _tasks(live_plan, demo_data.DA_NANG_TASKS, base_month=start)
     _reported_indicators(live_plan)
     _reported_indicators(plan)
     users += _users("dn", da_nang, reporter_unit="hai-chau", reviewer_unit="snv")
@@ -226,7 +229,7 @@ def _da_nang_plan(province: Province, year: int) -> Plan:
         defaults={
             "year": year,
             "issued_on": dt.date(year, 1, 10),
-            "title": f"Kế hoạch nâng cao Chỉ số CCHC thành phố Đà Nẵng năm {year} "
+            "title": f"Kế hoạch nâng cao Chỉ số CCHC thành phố Đà Nẵng giai đoạn {year}–{year + 1} "
             "(chỉ tiêu minh họa)",
             "min_pct": Decimal("90"),
             "best_rank": 5,
@@ -305,15 +308,24 @@ def _reported_indicators(plan: Plan) -> None:
         made[code] = indicator
 
 
-def _tasks(plan: Plan, rows, *, base_year: int | None = None) -> None:
+def demo_window_start(today: dt.date) -> dt.date:
+    """The first month of the live scenario: the month twelve months before today's."""
+    return dt.date(today.year - 1, today.month, 1)
+
+
+def _tasks(plan: Plan, rows, *, base_month: dt.date | None = None) -> None:
     fields = {f.code: f for f in methodology_for_year(plan.year).fields.all()}
     units = {u.code: u for u in plan.province.units.all()}
     localities = [u for u in units.values() if u.kind in ("district", "commune")]
 
     def day(value) -> dt.date:
+        """(year offset, month, day) counts months from base_month as if it were January."""
         if isinstance(value, tuple):
             offset, month, day_ = value
-            return dt.date(base_year + offset, month, day_)
+            months = base_month.month - 1 + 12 * offset + (month - 1)
+            first = dt.date(base_month.year + months // 12, months % 12 + 1, 1)
+            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+            return first.replace(day=min(day_, (last - dt.timedelta(days=1)).day))
         return dt.date.fromisoformat(value)
 
     for number, (field, title, title_en, lead, support, start, due) in enumerate(rows, start=1):

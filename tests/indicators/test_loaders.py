@@ -89,12 +89,15 @@ def test_demo_units_and_focal_agencies():
     assert fields.count() == 8
 
 
-def test_live_scenario_has_work_running_through_next_year():
+def test_live_scenario_has_work_from_twelve_months_ago_to_a_year_ahead():
     today = timezone.localdate()
-    plan = Plan.objects.get(province__code="da-nang-2025", year=today.year)
+    plan = Plan.objects.get(province__code="da-nang-2025", year=today.year - 1)
     assert plan.is_demo
     assert plan.tasks.filter(start_date__lte=today, due_date__gte=today).exists()
-    assert max(plan.tasks.values_list("due_date", flat=True)) == dt.date(today.year + 1, 12, 31)
+    starts = plan.tasks.values_list("start_date", flat=True)
+    assert min(starts) == dt.date(today.year - 1, today.month, 1)  # twelve months ago
+    ends = plan.tasks.values_list("due_date", flat=True)
+    assert max(ends) >= today + dt.timedelta(days=300)
     assert NationalResult.objects.filter(year=today.year - 1).count() == 34
 
 

@@ -35,11 +35,11 @@ def hoi_an(da_nang):
 
 @pytest.fixture
 def period(da_nang):
-    """November of next year: every demo task is live, nothing is seeded."""
+    """Next month: the live demo's tasks run, nothing is seeded yet (any date)."""
     from django.utils import timezone
 
-    year = timezone.localdate().year + 1
-    return Period.objects.get(province=da_nang, month=dt.date(year, 11, 1))
+    following = (timezone.localdate().replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return Period.objects.get(province=da_nang, month=following)
 
 
 def _user(username: str, province, role, unit=None):

@@ -50,7 +50,8 @@ def _submit(report, user, now, **kwargs):
 
 
 def test_due_at_is_the_start_of_the_25th_in_ho_chi_minh_city(period):
-    assert period.due_at.astimezone(HCM) == dt.datetime(period.month.year, 11, 25, tzinfo=HCM)
+    month = period.month
+    assert period.due_at.astimezone(HCM) == dt.datetime(month.year, month.month, 25, tzinfo=HCM)
     assert period.due_at.astimezone(dt.UTC).hour == 17  # 24th, 17:00 UTC
     assert period.locks_at - period.due_at == dt.timedelta(days=5)
 
@@ -236,14 +237,15 @@ def test_a_missing_value_needs_an_explanation(period, hai_chau, reporter):
 
 
 def test_new_report_is_prefilled_from_last_month(period, hai_chau, reporter, da_nang):
-    earlier = da_nang.periods.get(month=dt.date(period.month.year, 10, 1))
+    month_before = (period.month - dt.timedelta(days=1)).replace(day=1)  # not seeded yet
+    earlier = da_nang.periods.get(month=month_before)
     now = before(earlier.due_at, days=2)
     last = _submit(
         _start(earlier, hai_chau, reporter, now),
         reporter,
         now,
         entries=_entries(
-            _start(earlier, hai_chau, reporter, now), result="tháng 10", percent_done=70
+            _start(earlier, hai_chau, reporter, now), result="tháng trước", percent_done=70
         ),
     )
     assert last.status == "submitted"
@@ -253,7 +255,7 @@ def test_new_report_is_prefilled_from_last_month(period, hai_chau, reporter, da_
     )
     assert shared
     for entry in report.entries.filter(task_id__in=shared):
-        assert (entry.result, entry.percent_done) == ("tháng 10", 70)
+        assert (entry.result, entry.percent_done) == ("tháng trước", 70)
 
 
 def test_history_keeps_before_and_after(period, hai_chau, reporter):
