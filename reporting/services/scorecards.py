@@ -178,7 +178,9 @@ def _targets_and_gap(card: FieldScorecard, period: Period) -> None:
         FieldResult.objects.filter(
             province__in=members, field__code=field.code, year__lt=period.month.year
         )
-        .order_by("-year", "-points")
+        # a published figure before a synthetic one (e.g. Quang Nam's real 2023 score before
+        # old Da Nang's synthetic one), then the better score
+        .order_by("-year", "is_synthetic", "-points")
         .first()
     )
     if own is None:
