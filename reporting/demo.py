@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from indicators.models import Province
 from indicators.services.demo import demo_window_start
+from par_portal import months
 from reporting import selectors, services
 from reporting.models import Period, Report, TaskEntry
 from reporting.services.scorecards import expected_progress, scorecard_rollup
@@ -22,7 +23,7 @@ def demo_reporting_load(*, today: dt.date) -> None:
         "quang-nam": (dt.date(2021, 8, 1), dt.date(2021, 12, 1)),
         "an-giang": (dt.date(2021, 1, 1), dt.date(2021, 12, 1)),
         # the live scenario's rolling window: twelve months back, a year ahead
-        "da-nang-2025": (demo_window_start(today), dt.date(today.year + 1, today.month, 1)),
+        "da-nang-2025": (demo_window_start(today), months.add_months(months.first_day(today), 12)),
     }
     for code, (first, last) in periods_by_code.items():
         services.periods_ensure(province=Province.objects.get(code=code), first=first, last=last)
@@ -41,7 +42,7 @@ def demo_reporting_load(*, today: dt.date) -> None:
     # The live scenario: this year's past months, last month's awaiting review.
     da_nang = Province.objects.get(code="da-nang-2025")
     reviewer = get_user_model().objects.get(username="dn.reviewer")
-    this_month = today.replace(day=1)
+    this_month = months.first_day(today)
     for period in da_nang.periods.filter(month__lt=this_month).order_by("month"):
         _seed_month(
             period,
@@ -81,7 +82,7 @@ def _demo_entry(task, period, index: int) -> dict:
 
 
 def _is_last(period, this_month: dt.date) -> bool:
-    return (this_month - dt.timedelta(days=1)).replace(day=1) == period.month
+    return months.previous_month(this_month) == period.month
 
 
 def _seed_month(period, *, author, reviewer, last: bool, returned: str | None) -> None:

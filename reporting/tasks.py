@@ -9,6 +9,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from par_portal import months
 from reporting.models import Period
 from reporting.services.reminders import reminders_run
 from reporting.services.scorecards import periods_ensure_ahead, scorecard_rollup
@@ -46,8 +47,8 @@ def nightly() -> int:
     today = timezone.localdate()
     periods_ensure_ahead(today=today)
     count = 0
-    first_of_month = today.replace(day=1)
-    previous = (first_of_month - dt.timedelta(days=1)).replace(day=1)
+    first_of_month = months.first_day(today)
+    previous = months.previous_month(first_of_month)
     for period in Period.objects.filter(month__in=[previous, first_of_month]):
         scorecard_rollup(period=period, now=timezone.now())
         count += 1

@@ -36,6 +36,7 @@ from indicators.selectors import lineage, methodology_for_year, national_average
 from indicators.services import demo_data
 from indicators.services.par_data import par_data_load, read_csv
 from indicators.services.synthetic import Band, fill_curve, random_ranking
+from par_portal.months import add_months, first_day, last_day
 
 DEMO_PASSWORD = "parportal"  # noqa: S105 - printed demo password, documented in the README
 OLD_MAP_END = dt.date(2025, 6, 30)
@@ -310,7 +311,7 @@ def _reported_indicators(plan: Plan) -> None:
 
 def demo_window_start(today: dt.date) -> dt.date:
     """The first month of the live scenario: the month twelve months before today's."""
-    return dt.date(today.year - 1, today.month, 1)
+    return add_months(first_day(today), -12)
 
 
 def _tasks(plan: Plan, rows, *, base_month: dt.date | None = None) -> None:
@@ -322,10 +323,8 @@ def _tasks(plan: Plan, rows, *, base_month: dt.date | None = None) -> None:
         """(year offset, month, day) counts months from base_month as if it were January."""
         if isinstance(value, tuple):
             offset, month, day_ = value
-            months = base_month.month - 1 + 12 * offset + (month - 1)
-            first = dt.date(base_month.year + months // 12, months % 12 + 1, 1)
-            last = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-            return first.replace(day=min(day_, (last - dt.timedelta(days=1)).day))
+            first = add_months(base_month, 12 * offset + month - 1)
+            return first.replace(day=min(day_, last_day(first).day))
         return dt.date.fromisoformat(value)
 
     for number, (field, title, title_en, lead, support, start, due) in enumerate(rows, start=1):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Province, Task, Unit
+from par_portal import months
 
 
 class ReportingSchedule(models.Model):
@@ -78,8 +79,7 @@ class Period(models.Model):
 
     @property
     def last_day(self) -> dt.date:
-        following = (self.month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return following - dt.timedelta(days=1)
+        return months.last_day(self.month)
 
     @property
     def deadline_text(self) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import contextlib
 import datetime as dt
 from decimal import Decimal
@@ -16,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from indicators.models import Province, SecurityEvent, Unit
 from indicators.services.audit import security_event_record
+from par_portal import months
 from reporting import selectors
 from reporting.models import (
     Evidence,
@@ -53,15 +53,14 @@ def periods_ensure(*, province: Province, first: dt.date, last: dt.date) -> list
     """Create the province's periods from month `first` to month `last` (existing rows kept,
     so an admin's moved deadline survives)."""
     periods = []
-    month = first.replace(day=1)
+    month = months.first_day(first)
     while month <= last:
         due_at, locks_at = period_instants(province=province, month=month)
         period, _created = Period.objects.get_or_create(
             province=province, month=month, defaults={"due_at": due_at, "locks_at": locks_at}
         )
         periods.append(period)
-        days = calendar.monthrange(month.year, month.month)[1]
-        month = month + dt.timedelta(days=days)
+        month = months.next_month(month)
     return periods
 
 

@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import FieldResult, Province
+from par_portal import months as months_
 from reporting.models import (
     FieldScorecard,
     Period,
@@ -248,17 +249,15 @@ def _unit_cards(period, units, reports, per_unit, *, now) -> None:
 
 def scorecards_queue_for_province(province_id: int, *, today: dt.date) -> None:
     """A target changed: recompute the province's current month."""
-    for period in Period.objects.filter(province_id=province_id, month=today.replace(day=1)):
+    for period in Period.objects.filter(province_id=province_id, month=months_.first_day(today)):
         scorecards_queue(period.pk)
 
 
 def periods_ensure_ahead(*, today: dt.date, months: int = 2) -> None:
     """Every province with work running gets its periods created two months ahead."""
-    last = today.replace(day=1)
-    for _ in range(months):
-        last = (last + dt.timedelta(days=32)).replace(day=1)
+    last = months_.add_months(months_.first_day(today), months)
     provinces = (
         Province.objects.valid_on(today).filter(plans__tasks__due_date__gte=today).distinct()
     )
     for province in provinces:
-        periods_ensure(province=province, first=today.replace(day=1), last=last)
+        periods_ensure(province=province, first=months_.first_day(today), last=last)

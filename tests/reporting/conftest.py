@@ -38,7 +38,9 @@ def period(da_nang):
     """Next month: the live demo's tasks run, nothing is seeded yet (any date)."""
     from django.utils import timezone
 
-    following = (timezone.localdate().replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    from par_portal.months import first_day, next_month
+
+    following = next_month(first_day(timezone.localdate()))
     return Period.objects.get(province=da_nang, month=following)
 
 

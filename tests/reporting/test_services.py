@@ -7,6 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from indicators.models import Unit
+from par_portal.months import previous_month
 from reporting import selectors, services
 from reporting.models import Report, ReportChange, TaskEntry
 from tests.reporting.conftest import HCM, PDF, before, upload
@@ -237,7 +238,7 @@ def test_a_missing_value_needs_an_explanation(period, hai_chau, reporter):
 
 
 def test_new_report_is_prefilled_from_last_month(period, hai_chau, reporter, da_nang):
-    month_before = (period.month - dt.timedelta(days=1)).replace(day=1)  # not seeded yet
+    month_before = previous_month(period.month)  # this month: not seeded yet
     earlier = da_nang.periods.get(month=month_before)
     now = before(earlier.due_at, days=2)
     last = _submit(
