@@ -156,6 +156,7 @@ def targets(request):
             "cards": cards,
             "plan": plan,
             "index": index,
+            "indicators": boards.indicator_cards(period) if period else [],
             "periods": Period.objects.filter(province=province).order_by("-month"),
             "tab": "targets",
         },

@@ -81,6 +81,22 @@ def _demo_entry(task, period, index: int) -> dict:
     }
 
 
+def _demo_value(code: str, period, index: int) -> int:
+    """Believable monthly counts: integration of online services rising month by month, most
+    dossiers resolved on time; the at-most rules (integrated ≤ services, on time ≤ received)
+    hold."""
+    services = 40 + 7 * (index % 5)
+    received = 150 + (37 * index + 11 * period.month.month) % 120
+    share = min(1.0, 0.55 + 0.05 * period.month.month + 0.02 * (index % 3))
+    on_time = 0.9 + 0.02 * ((index + period.month.month) % 5)
+    return {
+        "online-services": services,
+        "online-services-integrated": round(services * share),
+        "dossiers-received": received,
+        "dossiers-on-time": min(received, round(received * on_time)),
+    }.get(code, 0)
+
+
 def _is_last(period, this_month: dt.date) -> bool:
     return months.previous_month(this_month) == period.month
 
@@ -101,8 +117,11 @@ def _seed_month(period, *, author, reviewer, last: bool, returned: str | None) -
             for e in report.entries.select_related("task")
         }
         values = {
-            v.indicator_id: {"value": None, "explanation": "Chưa có số liệu (minh họa)."}
-            for v in report.values.all()
+            v.indicator_id: {
+                "value": _demo_value(v.indicator.code, period, index),
+                "explanation": "",
+            }
+            for v in report.values.select_related("indicator")
         }
         services.report_submit(
             report=report,

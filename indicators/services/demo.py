@@ -239,11 +239,46 @@ def _da_nang_plan(province: Province, year: int) -> Plan:
         },
     )
     ranks = {"procedures": 10, "civil_service": 10, "modernization": 5}
-    for field in methodology_for_year(year).fields.all():
+    fields = {f.code: f for f in methodology_for_year(year).fields.all()}
+    for field in fields.values():
         FieldTarget.objects.update_or_create(
             plan=plan,
             field=field,
             defaults={"best_rank": ranks.get(field.code, 8), "note": "demo target"},
+        )
+    # Shares computed from what the units report (RATIO: the sum of <code> over the sum of the
+    # indicator it may not exceed), each with a demo target at the end of the plan.
+    for code, name_vi, name_en, field, target in [
+        (
+            "online-services-integrated-pct",
+            "Tỷ lệ dịch vụ công trực tuyến mức độ 3, 4 tích hợp lên Cổng Dịch vụ công quốc gia",
+            "Share of level-3/4 online services integrated with the National Public Service Portal",
+            "modernization",
+            Decimal(100),
+        ),
+        (
+            "dossiers-on-time-pct",
+            "Tỷ lệ hồ sơ giải quyết đúng hạn",
+            "Share of dossiers resolved on time",
+            "procedures",
+            Decimal(98),
+        ),
+    ]:
+        indicator, _ = Indicator.objects.update_or_create(
+            plan=plan,
+            code=code,
+            defaults={
+                "name_vi": name_vi,
+                "name_en": name_en,
+                "unit_of_measure": "%",
+                "aggregation": Indicator.Aggregation.RATIO,
+                "field": fields[field],
+            },
+        )
+        IndicatorTarget.objects.update_or_create(
+            indicator=indicator,
+            due_on=dt.date(year + 1, 12, 31),
+            defaults={"value": target, "note": "demo target"},
         )
     return plan
 

@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db import models
 from django.db.models import Sum
 from django.utils import timezone
 
@@ -304,6 +305,69 @@ def field_tasks(period: Period, field_id: int) -> list[dict]:
         }
         for p in progress
     ]
+
+
+@dataclass
+class IndicatorCard:
+    indicator: object
+    value: Decimal | None
+    reports: int  # counted reports that gave a value
+    target: object | None  # the IndicatorTarget in force
+    met: bool | None
+
+
+def indicator_cards(period: Period) -> list[IndicatorCard]:
+    """The quantitative indicators of the plans running this month, against their targets.
+    A SUM indicator adds the values of the month's counted reports (submitted or accepted);
+    a RATIO indicator `<code>-pct` is 100 × the sum of `<code>` over the sum of the indicator
+    `<code>` may not exceed (e.g. services integrated over services). The target in force is
+    the first one due on or after the month, else the last one."""
+    from indicators.models import Indicator
+    from reporting.models import IndicatorValue
+    from reporting.selectors.progress import COUNTED
+
+    plans = Task.objects.filter(
+        plan__province_id=period.province_id,
+        start_date__lte=period.last_day,
+        due_date__gte=period.month,
+    ).values("plan_id")
+    indicators = list(
+        Indicator.objects.filter(plan__in=plans)
+        .select_related("at_most", "plan")
+        .prefetch_related("targets")
+        .order_by("plan__year", "code")
+    )
+    sums: dict[int, tuple[Decimal, int]] = {}
+    for row in (
+        IndicatorValue.objects.filter(
+            report__period=period, report__status__in=COUNTED, value__isnull=False
+        )
+        .values("indicator_id")
+        .annotate(total=Sum("value"), count=models.Count("pk"))
+    ):
+        sums[row["indicator_id"]] = (row["total"], row["count"])
+    by_code = {(i.plan_id, i.code): i for i in indicators}
+    cards = []
+    for indicator in indicators:
+        value, count = sums.get(indicator.pk, (None, 0))
+        if indicator.aggregation == Indicator.Aggregation.RATIO:
+            part = by_code.get((indicator.plan_id, indicator.code.removesuffix("-pct")))
+            whole = part.at_most if part else None
+            top, count = sums.get(part.pk, (None, 0)) if part else (None, 0)
+            bottom = sums.get(whole.pk, (None, 0))[0] if whole else None
+            value = (
+                (Decimal(100) * top / bottom).quantize(Decimal("0.1")) if top and bottom else None
+            )
+        targets = sorted(indicator.targets.all(), key=lambda t: t.due_on)
+        target = next((t for t in targets if t.due_on >= period.month), None) or (
+            targets[-1] if targets else None
+        )
+        met = None
+        if target is not None and value is not None:
+            higher = indicator.direction == Indicator.Direction.HIGHER
+            met = value >= target.value if higher else value <= target.value
+        cards.append(IndicatorCard(indicator, value, count, target, met))
+    return cards
 
 
 # --- units ---------------------------------------------------------------------------------

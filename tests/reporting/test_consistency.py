@@ -76,3 +76,36 @@ def test_index_gap_by_hand():
     assert index.target_value == others[19]
     assert index.gap_points == max(Decimal(0), others[19] - index.value)
     assert index.gap_pct == max(Decimal(0), Decimal(85) - index.value)
+
+
+def test_indicators_against_targets_in_both_scenarios():
+    from django.db.models import Sum
+
+    from reporting.models import IndicatorValue
+
+    for code, month in [("quang-nam", 12), ("da-nang-2025", None)]:
+        province = Province.objects.get(code=code)
+        periods = province.periods.filter(reports__status__in=["submitted", "accepted"])
+        period = (
+            periods.filter(month__month=month).first()
+            if month
+            else periods.order_by("-month").first()
+        )
+        cards = {c.indicator.code: c for c in boards.indicator_cards(period)}
+        ratio = cards["online-services-integrated-pct"]
+
+        def total(indicator_code):
+            return IndicatorValue.objects.filter(
+                report__period=period,
+                report__status__in=["submitted", "accepted"],
+                indicator__code=indicator_code,
+                indicator__plan=ratio.indicator.plan,
+            ).aggregate(s=Sum("value"))["s"]
+
+        expected = (
+            Decimal(100) * total("online-services-integrated") / total("online-services")
+        ).quantize(Decimal("0.1"))
+        assert ratio.value == expected and ratio.reports > 0
+        assert ratio.target is not None and ratio.target.value == 100
+        assert ratio.met == (expected >= 100)
+        assert cards["dossiers-received"].value == total("dossiers-received")
