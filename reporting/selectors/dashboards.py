@@ -314,11 +314,13 @@ class IndicatorCard:
     reports: int  # counted reports that gave a value
     target: object | None  # the IndicatorTarget in force
     met: bool | None
+    month: dt.date | None = None  # the month the figures come from
 
 
 def indicator_cards(period: Period) -> list[IndicatorCard]:
     """The quantitative indicators of the plans running this month, against their targets.
-    A SUM indicator adds the values of the month's counted reports (submitted or accepted);
+    Figures come from the latest month up to this one with counted reports (submitted or
+    accepted). A SUM indicator adds the units' values;
     a RATIO indicator `<code>-pct` is 100 × the sum of `<code>` over the sum of the indicator
     `<code>` may not exceed (e.g. services integrated over services). The target in force is
     the first one due on or after the month, else the last one."""
@@ -337,11 +339,22 @@ def indicator_cards(period: Period) -> list[IndicatorCard]:
         .prefetch_related("targets")
         .order_by("plan__year", "code")
     )
+    # Values are monthly figures: the latest month (this one or before) with counted reports,
+    # so that a month not yet reported shows last month's figures, and says so.
+    counted = IndicatorValue.objects.filter(
+        report__period__province_id=period.province_id,
+        report__period__month__lte=period.month,
+        report__status__in=COUNTED,
+        value__isnull=False,
+    )
+    basis = (
+        counted.order_by("-report__period__month")
+        .values_list("report__period__month", flat=True)
+        .first()
+    )
     sums: dict[int, tuple[Decimal, int]] = {}
     for row in (
-        IndicatorValue.objects.filter(
-            report__period=period, report__status__in=COUNTED, value__isnull=False
-        )
+        counted.filter(report__period__month=basis)
         .values("indicator_id")
         .annotate(total=Sum("value"), count=models.Count("pk"))
     ):
@@ -366,7 +379,7 @@ def indicator_cards(period: Period) -> list[IndicatorCard]:
         if target is not None and value is not None:
             higher = indicator.direction == Indicator.Direction.HIGHER
             met = value >= target.value if higher else value <= target.value
-        cards.append(IndicatorCard(indicator, value, count, target, met))
+        cards.append(IndicatorCard(indicator, value, count, target, met, basis))
     return cards
 
 
