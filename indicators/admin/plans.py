@@ -1,8 +1,8 @@
 from django.contrib import admin
-from django.utils import timezone
 from import_export.admin import ImportExportMixin
 
 from indicators.admin.scoping import ProvinceScopedAdmin, ScopedInline
+from indicators.hooks import targets_changed
 from indicators.models import FieldTarget, Indicator, IndicatorTarget, Plan, Task
 from indicators.resources import FieldTargetResource
 
@@ -21,20 +21,17 @@ class IndicatorInline(ScopedInline, admin.TabularInline):
 
 
 class TargetsChangedMixin:
-    """A target change recomputes the province's scorecard (queued after the commit)."""
+    """A target change is announced through indicators.hooks.targets_changed (reporting then
+    recomputes the province's scorecard after the commit)."""
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        from reporting.services.scorecards import scorecards_queue_for_province
-
-        scorecards_queue_for_province(self._province_id(form.instance), today=timezone.localdate())
+        targets_changed.send(type(self), province_id=self._province_id(form.instance))
 
     def delete_model(self, request, obj):
         province_id = self._province_id(obj)
         super().delete_model(request, obj)
-        from reporting.services.scorecards import scorecards_queue_for_province
-
-        scorecards_queue_for_province(province_id, today=timezone.localdate())
+        targets_changed.send(type(self), province_id=province_id)
 
     @staticmethod
     def _province_id(obj) -> int:
