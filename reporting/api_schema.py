@@ -1,6 +1,7 @@
 """OpenAPI 3.1 description of the read-only dashboard API (served at /api/v1/openapi.json)."""
 
 from indicators.models import FieldCode
+from par_portal.params import CODE, MAX_YEAR, MIN_YEAR
 
 FIELDS = list(FieldCode.values)
 NUM = {"type": ["number", "null"]}
@@ -217,12 +218,12 @@ PROVINCE = {
     "in": "query",
     "required": False,
     "description": "Province code; defaults to the caller's province",
-    "schema": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]{0,63}$"},
+    "schema": {"type": "string", "pattern": CODE.pattern},
 }
 YEAR = {
     "name": "year",
     "in": "query",
-    "schema": {"type": "integer", "minimum": 2000, "maximum": 2100},
+    "schema": {"type": "integer", "minimum": MIN_YEAR, "maximum": MAX_YEAR},
     "description": "Out of range or not a number: 400",
 }
 

@@ -203,22 +203,15 @@ def _quang_nam_plan(province: Province) -> Plan:
                 defaults={"best_rank": int(row["value"]), "note": row["note"]},
             )
         elif row["target_kind"] == "indicator_pct":
-            indicator, _ = Indicator.objects.update_or_create(
-                plan=plan,
+            _share_indicator(
+                plan,
                 code="online-services-integrated-pct",
-                defaults={
-                    "name_vi": "Tỷ lệ dịch vụ công trực tuyến mức độ 3, 4 tích hợp lên Cổng "
-                    "Dịch vụ công quốc gia",
-                    "name_en": row["note"].capitalize(),
-                    "unit_of_measure": "%",
-                    "aggregation": Indicator.Aggregation.RATIO,
-                    "field": field,
-                },
-            )
-            IndicatorTarget.objects.update_or_create(
-                indicator=indicator,
+                name_vi=ONLINE_SHARE_VI,
+                name_en=row["note"].capitalize(),
+                field=field,
+                target=Decimal(row["value"]),
                 due_on=dt.date(2021, 12, 31),
-                defaults={"value": Decimal(row["value"]), "note": row["source"]},
+                note=row["source"],
             )
     return plan
 
@@ -251,7 +244,7 @@ def _da_nang_plan(province: Province, year: int) -> Plan:
     for code, name_vi, name_en, field, target in [
         (
             "online-services-integrated-pct",
-            "Tỷ lệ dịch vụ công trực tuyến mức độ 3, 4 tích hợp lên Cổng Dịch vụ công quốc gia",
+            ONLINE_SHARE_VI,
             "Share of level-3/4 online services integrated with the National Public Service Portal",
             "modernization",
             Decimal(100),
@@ -264,23 +257,41 @@ def _da_nang_plan(province: Province, year: int) -> Plan:
             Decimal(98),
         ),
     ]:
-        indicator, _ = Indicator.objects.update_or_create(
-            plan=plan,
+        _share_indicator(
+            plan,
             code=code,
-            defaults={
-                "name_vi": name_vi,
-                "name_en": name_en,
-                "unit_of_measure": "%",
-                "aggregation": Indicator.Aggregation.RATIO,
-                "field": fields[field],
-            },
-        )
-        IndicatorTarget.objects.update_or_create(
-            indicator=indicator,
+            name_vi=name_vi,
+            name_en=name_en,
+            field=fields[field],
+            target=target,
             due_on=dt.date(year + 1, 12, 31),
-            defaults={"value": target, "note": "demo target"},
+            note="demo target",
         )
     return plan
+
+
+ONLINE_SHARE_VI = (
+    "Tỷ lệ dịch vụ công trực tuyến mức độ 3, 4 tích hợp lên Cổng Dịch vụ công quốc gia"
+)
+
+
+def _share_indicator(plan, *, code, name_vi, name_en, field, target, due_on, note) -> None:
+    """A percentage computed from what the units report (RATIO: the sum of <code> without
+    "-pct" over the sum of the indicator it may not exceed), with its target."""
+    indicator, _ = Indicator.objects.update_or_create(
+        plan=plan,
+        code=code,
+        defaults={
+            "name_vi": name_vi,
+            "name_en": name_en,
+            "unit_of_measure": "%",
+            "aggregation": Indicator.Aggregation.RATIO,
+            "field": field,
+        },
+    )
+    IndicatorTarget.objects.update_or_create(
+        indicator=indicator, due_on=due_on, defaults={"value": target, "note": note}
+    )
 
 
 # (code, name_vi, name_en, unit of measure, field, at most)

@@ -81,10 +81,6 @@ class Period(models.Model):
     def last_day(self) -> dt.date:
         return months.last_day(self.month)
 
-    @property
-    def deadline_text(self) -> str:
-        return deadline_text(self.due_at)
-
 
 def deadline_text(due_at: dt.datetime) -> str:
     """A deadline as people say it: "before 25/11/2026 (by the end of 24/11)" when it is the

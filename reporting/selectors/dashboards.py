@@ -25,7 +25,7 @@ from indicators.models import (
 from indicators.selectors import lineage
 from reporting.models import FieldScorecard, Period, Report, UnitScorecard
 from reporting.models.scorecards import GapNote, gap_note_text
-from reporting.selectors.reports import report_state, unit_expected
+from reporting.selectors.reports import live_plan_ids, report_state, unit_expected
 
 NOT_EXPECTED = "not_expected"
 
@@ -54,10 +54,6 @@ class Ranking:
     @property
     def target_note(self) -> str:
         return gap_note_text(self.target_note_code, self.target_note_params)
-
-    @property
-    def target_is_illustrative(self) -> bool:
-        return self.target_note_code == GapNote.ILLUSTRATIVE
 
 
 def competition_ranks(values: list[Decimal | None]) -> list[int | None]:
@@ -134,13 +130,19 @@ class IndexStanding:
     value: Decimal | None
     rank: int | None
     is_synthetic: bool
-    target_rank: int | None
-    target_value: Decimal | None
     gap_points: Decimal | None
     target_pct: Decimal | None
     gap_pct: Decimal | None
     note_code: str = ""
     note_params: dict = field(default_factory=dict)
+
+    @property
+    def target_rank(self) -> int | None:
+        return self.ranking.target_rank
+
+    @property
+    def target_value(self) -> Decimal | None:
+        return self.ranking.target_value
 
     @property
     def note(self) -> str:
@@ -173,8 +175,6 @@ def index_standing(province: Province, plan_year: int) -> IndexStanding | None:
         value=value,
         rank=own.rank if own else None,
         is_synthetic=bool(own and own.is_synthetic),
-        target_rank=board.target_rank,
-        target_value=board.target_value,
         gap_points=max(Decimal(0), board.target_value - value)
         if board.target_value is not None and value is not None
         else None,
@@ -328,13 +328,8 @@ def indicator_cards(period: Period) -> list[IndicatorCard]:
     from reporting.models import IndicatorValue
     from reporting.selectors.progress import COUNTED
 
-    plans = Task.objects.filter(
-        plan__province_id=period.province_id,
-        start_date__lte=period.last_day,
-        due_date__gte=period.month,
-    ).values("plan_id")
     indicators = list(
-        Indicator.objects.filter(plan__in=plans)
+        Indicator.objects.filter(plan__in=live_plan_ids(period))
         .select_related("at_most", "plan")
         .prefetch_related("targets")
         .order_by("plan__year", "code")

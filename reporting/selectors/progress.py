@@ -17,6 +17,7 @@ from django.db.models import OuterRef, Subquery
 
 from indicators.models import Task
 from reporting.models import Period, Report, TaskEntry
+from reporting.selectors.reports import live_plan_ids
 
 COUNTED = [Report.Status.SUBMITTED, Report.Status.ACCEPTED]
 
@@ -40,11 +41,6 @@ class TaskProgress:
 def task_progress(period: Period, *, field_id: int | None = None) -> list[TaskProgress]:
     """The province's tasks that have started by the end of the period's month, in plans that
     run this month, each with its carried-forward progress (one query)."""
-    live_plans = Task.objects.filter(
-        plan__province_id=period.province_id,
-        start_date__lte=period.last_day,
-        due_date__gte=period.month,
-    ).values("plan_id")
     latest = TaskEntry.objects.filter(
         task=OuterRef("pk"),
         report__unit=OuterRef("lead_unit"),
@@ -53,7 +49,7 @@ def task_progress(period: Period, *, field_id: int | None = None) -> list[TaskPr
         report__status__in=COUNTED,
     ).order_by("-report__period__month")
     tasks = (
-        Task.objects.filter(plan__in=live_plans, start_date__lte=period.last_day)
+        Task.objects.filter(plan__in=live_plan_ids(period), start_date__lte=period.last_day)
         .annotate(
             latest_pct=Subquery(latest.values("percent_done")[:1]),
             latest_status=Subquery(latest.values("status")[:1]),

@@ -31,12 +31,17 @@ def live_tasks(*, unit: Unit, period: Period) -> QuerySet[Task]:
     )
 
 
-def reported_indicators(*, unit: Unit, period: Period) -> QuerySet[Indicator]:
-    plans = Task.objects.filter(
+def live_plan_ids(period: Period) -> QuerySet:
+    """The province's plans with a task running during the period's month (a subquery)."""
+    return Task.objects.filter(
         plan__province_id=period.province_id,
         start_date__lte=period.last_day,
         due_date__gte=period.month,
     ).values("plan_id")
+
+
+def reported_indicators(*, unit: Unit, period: Period) -> QuerySet[Indicator]:
+    plans = live_plan_ids(period)
     return (
         Indicator.objects.filter(reporting_units=unit)
         .filter(Q(plan__in=plans) | Q(plan__year=period.month.year))

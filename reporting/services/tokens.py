@@ -19,22 +19,22 @@ def api_token_create(*, token: ApiToken) -> str:
     key = secrets.token_hex(20)
     token.key_hash = _hash(key)
     token.save()
-    security_event_record(
-        kind=SecurityEvent.Kind.TOKEN_CREATED,
-        province=province_of_user(token.user),
-        subject=f"{token.name} ({token.user.get_username()})",
-    )
+    _record(SecurityEvent.Kind.TOKEN_CREATED, token)
     return key
 
 
 def api_token_revoke(*, token: ApiToken) -> None:
     """Delete a token: its key stops working at once."""
+    _record(SecurityEvent.Kind.TOKEN_REVOKED, token)
+    token.delete()
+
+
+def _record(kind: str, token: ApiToken) -> None:
     security_event_record(
-        kind=SecurityEvent.Kind.TOKEN_REVOKED,
+        kind=kind,
         province=province_of_user(token.user),
         subject=f"{token.name} ({token.user.get_username()})",
     )
-    token.delete()
 
 
 def api_token_user(key: str):

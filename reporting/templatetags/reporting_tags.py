@@ -1,4 +1,5 @@
 from django import template
+from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from reporting.models.reports import deadline_text
@@ -19,18 +20,15 @@ def readable_changes(change, report) -> list[dict]:
     reads in each reader's language."""
     from reporting.models import IndicatorValue, Report, TaskEntry
 
-    tasks = {e.task.code: e.task for e in report.entries.all()}
     indicators = {v.indicator.code: v.indicator for v in report.values.all()}
     rows = []
     for item in change.changes:
         subject, _space, name = item["field"].rpartition(" ")
         before, after = item.get("before"), item.get("after")
-        if subject in tasks or (subject and subject not in indicators):
-            model = TaskEntry
-            label = _("task %(code)s") % {"code": subject}
+        if subject in indicators:
+            model, label = IndicatorValue, str(indicators[subject])
         elif subject:
-            model = IndicatorValue
-            label = str(indicators[subject])
+            model, label = TaskEntry, _("task %(code)s") % {"code": subject}
         else:
             model, label = Report, ""
         if name == "evidence":
@@ -38,7 +36,7 @@ def readable_changes(change, report) -> list[dict]:
         else:
             try:
                 field = model._meta.get_field(name)
-            except Exception:  # an unknown name from an older version: show it as stored
+            except FieldDoesNotExist:  # a name from an older version: show it as stored
                 field = None
             what = field.verbose_name if field else name
             if field is not None and field.choices:
