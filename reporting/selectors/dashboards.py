@@ -364,7 +364,9 @@ def indicator_cards(period: Period) -> list[IndicatorCard]:
             top, count = sums.get(part.pk, (None, 0)) if part else (None, 0)
             bottom = sums.get(whole.pk, (None, 0))[0] if whole else None
             value = (
-                (Decimal(100) * top / bottom).quantize(Decimal("0.1")) if top and bottom else None
+                (Decimal(100) * top / bottom).quantize(Decimal("0.1"))
+                if top is not None and bottom
+                else None
             )
         targets = sorted(indicator.targets.all(), key=lambda t: t.due_on)
         target = next((t for t in targets if t.due_on >= period.month), None) or (

@@ -124,3 +124,16 @@ def test_a_month_not_yet_reported_shows_the_last_reported_figures():
     later = da_nang.periods.filter(month__gt=reported.month).order_by("month").first()
     cards = boards.indicator_cards(later)
     assert cards and {c.month for c in cards} == {reported.month}
+
+
+def test_a_share_of_zero_is_zero_percent_not_missing():
+    from reporting.models import IndicatorValue
+
+    quang_nam = Province.objects.get(code="quang-nam")
+    period = quang_nam.periods.filter(month__month=12).first()
+    IndicatorValue.objects.filter(
+        report__period=period, indicator__code="online-services-integrated"
+    ).update(value=0)
+    cards = {c.indicator.code: c for c in boards.indicator_cards(period)}
+    share = cards["online-services-integrated-pct"]
+    assert share.value == Decimal("0.0") and share.met is False
