@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
 
 from indicators.models import (
+    FieldTarget,
     Membership,
     Methodology,
     NationalResult,
@@ -81,4 +82,43 @@ def plans_of_province(province: Province) -> QuerySet[Plan]:
         Plan.objects.filter(province=province)
         .prefetch_related("field_targets__field", "indicators__targets")
         .order_by("-year")
+    )
+
+
+def plan_for(province: Province, year: int) -> Plan | None:
+    return (
+        Plan.objects.filter(province__in=lineage(province), year__lte=year)
+        .order_by("-year", "-issued_on")
+        .first()
+    )
+
+
+def reading_province(user, code: str | None = None) -> Province | None:
+    """The province whose internal data the user may read (committee, reviewer, admin)."""
+    from indicators.models import Membership, Role
+
+    memberships = Membership.objects.filter(
+        user=user, role__in=[Role.COMMITTEE, Role.FOCAL_REVIEWER, Role.PROVINCE_ADMIN]
+    ).select_related("province")
+    if code:
+        memberships = memberships.filter(province__code=code)
+    membership = memberships.first()
+    return membership.province if membership else None
+
+
+def latest_year_with_results(province: Province, before: int | None = None) -> int | None:
+    """The last published year of the province (or those it absorbed), before a year if given."""
+    results = NationalResult.objects.filter(province__in=lineage(province))
+    if before is not None:
+        results = results.filter(year__lt=before)
+    return results.order_by("-year").values_list("year", flat=True).first()
+
+
+def field_target(province: Province, year: int, code: str) -> FieldTarget | None:
+    return (
+        FieldTarget.objects.filter(
+            plan__province__in=lineage(province), field__code=code, plan__year__lte=year
+        )
+        .order_by("-plan__year")
+        .first()
     )

@@ -9,6 +9,8 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from indicators import rankings
+from indicators import selectors as ind
 from indicators.models import FieldCode
 from par_portal.params import choice_param, code_param, month_param, query_params, year_param
 from reporting.api_schema import SCHEMA
@@ -35,7 +37,7 @@ def api_view(function):
             user = api_token_user(header.removeprefix("Token ").strip())
         if user is None:
             return _error(401, "authentication required (session or 'Authorization: Token …')")
-        province = boards.reading_province(user, code_param(request))
+        province = ind.reading_province(user, code_param(request))
         if province is None:
             return _error(404, "no province you may read")
         return function(request, province, *args, **kwargs)
@@ -47,11 +49,13 @@ def api_view(function):
 @query_params("province", "year", "field")
 @api_view
 def ranking(request, province):
-    default = boards.latest_year_with_results(province) or 0
+    default = ind.latest_year_with_results(province) or 0
     year = year_param(request, default)
     field_code = choice_param(request, "field", FieldCode.values)
-    target_rank = boards.ranking_target_rank(province, year, field_code)
-    result = boards.ranking(year=year, own=province, field_code=field_code, target_rank=target_rank)
+    target_rank = rankings.ranking_target_rank(province, year, field_code)
+    result = rankings.ranking(
+        year=year, own=province, field_code=field_code, target_rank=target_rank
+    )
     return JsonResponse(
         {
             "province": province.code,
@@ -80,7 +84,7 @@ def ranking(request, province):
 @query_params("province")
 @api_view
 def trend(request, province):
-    data = boards.trend(province)
+    data = rankings.trend(province)
     return JsonResponse(
         {
             "province": province.code,
@@ -114,7 +118,7 @@ def targets(request, province):
     period = boards.month_period(province, month) if month else boards.current_period(province)
     if period is None:
         return _error(404, "no such reporting month")
-    index = boards.index_standing(province, period.month.year)
+    index = rankings.index_standing(province, period.month.year)
     return JsonResponse(
         {
             "province": province.code,

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
+from indicators import rankings
+from indicators import selectors as ind
 from par_portal.excel import append_row
 from reporting.models import Period
 from reporting.selectors import dashboards as boards
@@ -17,8 +19,8 @@ from reporting.selectors import dashboards as boards
 
 def brief_data(period: Period, *, now: dt.datetime) -> dict:
     province = period.province
-    plan = boards.plan_for(province, period.month.year)
-    index = boards.index_standing(province, period.month.year)
+    plan = ind.plan_for(province, period.month.year)
+    index = rankings.index_standing(province, period.month.year)
     standing = index.ranking if index else None
     own_rows = [r for r in standing.rows if r.is_own] if standing else []
     return {

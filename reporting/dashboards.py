@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
+from indicators import rankings
+from indicators import selectors as ind
 from indicators.models import FieldCode, NationalResult, SecurityEvent
 from indicators.services.audit import security_event_record
 from par_portal.params import choice_param, code_param, month_param, query_params, year_param
@@ -26,7 +28,7 @@ SORTS = {
 
 
 def _province(request):
-    province = boards.reading_province(request.user, code_param(request))
+    province = ind.reading_province(request.user, code_param(request))
     if province is None:
         raise Http404  # not a committee member, reviewer or admin of any province
     return province
@@ -55,11 +57,13 @@ def _period(province, request) -> Period | None:
 def ranking(request):
     province = _province(request)
     years = list(NationalResult.objects.order_by("-year").values_list("year", flat=True).distinct())
-    default = boards.latest_year_with_results(province) or (years[0] if years else 0)
+    default = ind.latest_year_with_results(province) or (years[0] if years else 0)
     year = year_param(request, default)
     field_code = choice_param(request, "field", FieldCode.values)
-    target_rank = boards.ranking_target_rank(province, year, field_code)
-    result = boards.ranking(year=year, own=province, field_code=field_code, target_rank=target_rank)
+    target_rank = rankings.ranking_target_rank(province, year, field_code)
+    result = rankings.ranking(
+        year=year, own=province, field_code=field_code, target_rank=target_rank
+    )
     sort = choice_param(request, "sort", SORTS, "rank")
     rows = sorted(result.rows, key=SORTS[sort])
     chart = {
@@ -101,7 +105,7 @@ def ranking(request):
 @query_params("province")
 def trend(request):
     province = _province(request)
-    data = boards.trend(province)
+    data = rankings.trend(province)
     chart = {
         "years": data.years,
         "series": [
@@ -145,8 +149,8 @@ def targets(request):
     province = _province(request)
     period = _period(province, request)
     cards = list(boards.field_cards(period)) if period else []
-    plan = boards.plan_for(province, period.month.year) if period else None
-    index = boards.index_standing(province, period.month.year) if period else None
+    plan = ind.plan_for(province, period.month.year) if period else None
+    index = rankings.index_standing(province, period.month.year) if period else None
     return render(
         request,
         "reporting/dashboards/targets.html",

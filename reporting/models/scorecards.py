@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from indicators.models import Field, Unit
+from indicators.rankings import GapNote, gap_note_text
 from reporting.models.reports import Period
 
 PCT = {"max_digits": 6, "decimal_places": 2, "null": True, "blank": True}
@@ -55,32 +55,6 @@ class Status(models.TextChoices):
     AT_RISK = "at_risk", _("at risk")
     OFF_TRACK = "off_track", _("off track")
     NO_TASKS = "no_tasks", _("no tasks")
-
-
-class GapNote(models.TextChoices):
-    """Why a gap to target is missing or to be read with care: stored as a code with its
-    parameters, and worded at render time in the reader's language (gap_note_text)."""
-
-    NONE = "", _("none")
-    NO_RESULT = "no_result", _("no published result")
-    TOO_FEW = "too_few", _("too few published scores")
-    ILLUSTRATIVE = "illustrative", _("illustrative")
-
-
-def gap_note_text(code: str, params: dict | None = None) -> str:
-    """The one wording of a gap note (the pages, the API and the Excel brief use it)."""
-    params = params or {}
-    if code == GapNote.NO_RESULT:
-        return _("no published result for this field") % {}
-    if code == GapNote.TOO_FEW:
-        return ngettext(
-            "only %(n)s other province's score exists for %(year)s: rank %(rank)s cannot be placed",
-            "only %(n)s other provinces' scores exist for %(year)s: rank %(rank)s cannot be placed",
-            params.get("n", 0),
-        ) % {"n": params.get("n", 0), "year": params.get("year", ""), "rank": params.get("rank")}
-    if code == GapNote.ILLUSTRATIVE:
-        return _("illustrative — based on synthetic figures") % {}
-    return ""
 
 
 class FieldScorecard(models.Model):

@@ -4,197 +4,19 @@ of units and months (pinned in tests)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import models
 from django.db.models import Sum
 from django.utils import timezone
 
-from indicators.models import (
-    FieldResult,
-    FieldTarget,
-    Methodology,
-    NationalResult,
-    NationalStatistic,
-    Plan,
-    Province,
-    Task,
-    Unit,
-)
-from indicators.selectors import lineage
+from indicators.models import Province, Task, Unit
+from indicators.rankings import competition_ranks
 from reporting.models import FieldScorecard, Period, Report, UnitScorecard
-from reporting.models.scorecards import GapNote, gap_note_text
 from reporting.selectors.reports import live_plan_ids, report_state, unit_expected
 
 NOT_EXPECTED = "not_expected"
-
-
-@dataclass
-class RankRow:
-    province: Province
-    value: Decimal | None
-    rank: int | None
-    is_synthetic: bool
-    is_own: bool = False
-
-
-@dataclass
-class Ranking:
-    year: int
-    field_code: str | None
-    rows: list[RankRow]
-    average: Decimal | None = None
-    target_rank: int | None = None
-    target_value: Decimal | None = None
-    target_note_code: str = ""  # a GapNote, worded by gap_note_text at render time
-    target_note_params: dict = field(default_factory=dict)
-    pool: int = 0
-
-    @property
-    def target_note(self) -> str:
-        return gap_note_text(self.target_note_code, self.target_note_params)
-
-
-def competition_ranks(values: list[Decimal | None]) -> list[int | None]:
-    """1, 2, 2, 4 … for values sorted best first; equal values share a rank."""
-    ranks: list[int | None] = []
-    for index, value in enumerate(values):
-        if value is None:
-            ranks.append(None)
-        elif index and values[index - 1] == value:
-            ranks.append(ranks[-1])
-        else:
-            ranks.append(index + 1)
-    return ranks
-
-
-def nth_best(values: list[Decimal], n: int) -> Decimal | None:
-    """The score that holds rank ≤ n: the n-th best (equal scores share a rank)."""
-    ordered = sorted((v for v in values if v is not None), reverse=True)
-    return ordered[n - 1] if len(ordered) >= n else None
-
-
-def ranking(
-    *,
-    year: int,
-    own: Province | None,
-    field_code: str | None = None,
-    target_rank: int | None = None,
-) -> Ranking:
-    own_ids = {p.pk for p in lineage(own)} if own else set()
-    if field_code:
-        results = FieldResult.objects.filter(year=year, field__code=field_code).select_related(
-            "province"
-        )
-        pairs = [(r.province, r.points, r.rank, r.is_synthetic) for r in results]
-    else:
-        results = NationalResult.objects.filter(year=year).select_related("province")
-        pairs = [(r.province, r.index_pct, r.rank, r.is_synthetic) for r in results]
-    pairs.sort(key=lambda p: (p[1] is None, -(p[1] or 0), p[2] or 999, p[0].name_vi))
-    computed = competition_ranks([p[1] for p in pairs])
-    rows = [
-        RankRow(province, value, rank or computed[i], synthetic, province.pk in own_ids)
-        for i, (province, value, rank, synthetic) in enumerate(pairs)
-    ]
-    board = Ranking(
-        year=year, field_code=field_code, rows=rows, pool=len(rows), target_rank=target_rank
-    )
-    if not field_code:
-        average = NationalStatistic.objects.filter(
-            year=year, metric="provinces_average_pct"
-        ).first()
-        board.average = average.number if average else None
-    if target_rank:
-        others = [r.value for r in rows if not r.is_own]
-        board.target_value = nth_best(others, target_rank)
-        if board.target_value is None:
-            board.target_note_code = GapNote.TOO_FEW
-            board.target_note_params = {
-                "n": sum(v is not None for v in others),
-                "year": year,
-                "rank": target_rank,
-            }
-        elif any(r.is_synthetic for r in rows):
-            board.target_note_code = GapNote.ILLUSTRATIVE
-    return board
-
-
-@dataclass
-class IndexStanding:
-    """Where the province's whole index stood in the last published year, against the plan's
-    targets: the top-N rank (the N-th best score of the other provinces) and the minimum %."""
-
-    ranking: Ranking
-    year: int
-    value: Decimal | None
-    rank: int | None
-    is_synthetic: bool
-    gap_points: Decimal | None
-    target_pct: Decimal | None
-    gap_pct: Decimal | None
-    note_code: str = ""
-    note_params: dict = field(default_factory=dict)
-
-    @property
-    def target_rank(self) -> int | None:
-        return self.ranking.target_rank
-
-    @property
-    def target_value(self) -> Decimal | None:
-        return self.ranking.target_value
-
-    @property
-    def note(self) -> str:
-        return gap_note_text(self.note_code, self.note_params)
-
-    @property
-    def is_illustrative(self) -> bool:
-        return self.note_code == GapNote.ILLUSTRATIVE
-
-
-def index_standing(province: Province, plan_year: int) -> IndexStanding | None:
-    """The one computation of the index gap (targets dashboard, brief, API): the last year
-    published before the plan's year."""
-    year = latest_year_with_results(province, before=plan_year)
-    if year is None:
-        return None
-    plan = plan_for(province, plan_year)
-    board = ranking(year=year, own=province, target_rank=plan.best_rank if plan else None)
-    own = next((r for r in board.rows if r.province.pk == province.pk), None) or next(
-        (r for r in board.rows if r.is_own), None
-    )
-    value = own.value if own else None
-    note_code, note_params = board.target_note_code, board.target_note_params
-    if own and own.is_synthetic and board.target_value is not None:
-        note_code = GapNote.ILLUSTRATIVE
-    target_pct = plan.min_pct if plan else None
-    return IndexStanding(
-        ranking=board,
-        year=year,
-        value=value,
-        rank=own.rank if own else None,
-        is_synthetic=bool(own and own.is_synthetic),
-        gap_points=max(Decimal(0), board.target_value - value)
-        if board.target_value is not None and value is not None
-        else None,
-        target_pct=target_pct,
-        gap_pct=max(Decimal(0), target_pct - value)
-        if target_pct is not None and value is not None
-        else None,
-        note_code=note_code,
-        note_params=note_params,
-    )
-
-
-def ranking_target_rank(province: Province, year: int, field_code: str | None) -> int | None:
-    """The top-N target that a ranking of `year` is measured against: the province's (or its
-    predecessors') target for the following year, for the whole index or one field."""
-    if field_code:
-        target = field_target(province, year + 1, field_code)
-        return target.best_rank if target else None
-    plan = plan_for(province, year + 1)
-    return plan.best_rank if plan else None
 
 
 def current_period(province: Province) -> Period | None:
@@ -209,66 +31,6 @@ def current_period(province: Province) -> Period | None:
 def month_period(province: Province, month: dt.date) -> Period | None:
     """The province's period of a month (its first day), or None."""
     return Period.objects.filter(province=province, month=month).first()
-
-
-def plan_for(province: Province, year: int) -> Plan | None:
-    return (
-        Plan.objects.filter(province__in=lineage(province), year__lte=year)
-        .order_by("-year", "-issued_on")
-        .first()
-    )
-
-
-# --- trend --------------------------------------------------------------------------------
-
-
-@dataclass
-class TrendSeries:
-    province: Province
-    points: list[dict] = field(default_factory=list)  # year, index, rank, synthetic
-
-
-@dataclass
-class Trend:
-    years: list[int]
-    series: list[TrendSeries]
-    schemes: dict[int, str]  # year → scheme decision
-    scheme_changes: set[int]
-    fields: dict[str, list[dict]]  # field code → [{year, province, points, rank}]
-
-
-def trend(province: Province) -> Trend:
-    members = lineage(province)
-    results = NationalResult.objects.filter(province__in=members).select_related("province")
-    by_province = {p.pk: TrendSeries(p) for p in members}
-    years = set()
-    for r in results.order_by("year"):
-        years.add(r.year)
-        by_province[r.province_id].points.append(
-            {"year": r.year, "index": r.index_pct, "rank": r.rank, "synthetic": r.is_synthetic}
-        )
-    schemes = {}
-    changes = set()
-    methodologies = list(Methodology.objects.filter(level="province").order_by("first_year"))
-    previous = None
-    for index, year in enumerate(sorted(years)):
-        scheme = next((m for m in methodologies if m.covers(year)), None)
-        schemes[year] = scheme.decision if scheme else ""
-        if index and scheme != previous:
-            changes.add(year)  # not comparable with the year before: another scheme
-        previous = scheme
-    fields: dict[str, list[dict]] = {}
-    for r in (
-        FieldResult.objects.filter(province__in=members)
-        .select_related("field", "province")
-        .order_by("year")
-    ):
-        fields.setdefault(r.field.code, []).append(
-            {"year": r.year, "province": r.province.name, "points": r.points, "rank": r.rank}
-        )
-    return Trend(
-        sorted(years), [s for s in by_province.values() if s.points], schemes, changes, fields
-    )
 
 
 # --- targets and drill-down ---------------------------------------------------------------
@@ -461,34 +223,3 @@ def heatmap(province: Province, year: int, *, now: dt.datetime) -> dict:
                 )
         rows.append({"unit": unit, "cells": cells})
     return {"periods": periods, "rows": rows}
-
-
-def reading_province(user, code: str | None = None) -> Province | None:
-    """The province whose internal data the user may read (committee, reviewer, admin)."""
-    from indicators.models import Membership, Role
-
-    memberships = Membership.objects.filter(
-        user=user, role__in=[Role.COMMITTEE, Role.FOCAL_REVIEWER, Role.PROVINCE_ADMIN]
-    ).select_related("province")
-    if code:
-        memberships = memberships.filter(province__code=code)
-    membership = memberships.first()
-    return membership.province if membership else None
-
-
-def latest_year_with_results(province: Province, before: int | None = None) -> int | None:
-    """The last published year of the province (or those it absorbed), before a year if given."""
-    results = NationalResult.objects.filter(province__in=lineage(province))
-    if before is not None:
-        results = results.filter(year__lt=before)
-    return results.order_by("-year").values_list("year", flat=True).first()
-
-
-def field_target(province: Province, year: int, code: str) -> FieldTarget | None:
-    return (
-        FieldTarget.objects.filter(
-            plan__province__in=lineage(province), field__code=code, plan__year__lte=year
-        )
-        .order_by("-plan__year")
-        .first()
-    )

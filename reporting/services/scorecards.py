@@ -32,6 +32,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from indicators.models import FieldResult, Province
+from indicators.selectors import field_target, lineage
 from par_portal import months as months_
 from reporting.models import (
     FieldScorecard,
@@ -42,7 +43,6 @@ from reporting.models import (
     UnitScorecard,
 )
 from reporting.models.scorecards import GapNote, Status
-from reporting.selectors.dashboards import field_target, lineage
 from reporting.selectors.progress import TaskProgress, task_progress
 from reporting.selectors.reports import expected_units
 from reporting.services.queueing import scorecards_queue

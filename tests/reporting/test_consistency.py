@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
+from indicators import rankings
 from indicators.models import FieldResult, Province
 from reporting.brief import brief_data
 from reporting.models import FieldScorecard
@@ -67,7 +68,7 @@ def test_the_gap_shows_in_the_quang_nam_2021_scenario():
 def test_index_gap_by_hand():
     """Quang Nam's plan for 2021 (top 20, ≥ 85 %) against the 2020 ranking."""
     quang_nam = Province.objects.get(code="quang-nam")
-    index = boards.index_standing(quang_nam, 2021)
+    index = rankings.index_standing(quang_nam, 2021)
     others = sorted(
         (r.value for r in index.ranking.rows if not r.is_own and r.value is not None),
         reverse=True,

@@ -12,6 +12,8 @@ from django.utils import timezone
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
+from indicators import rankings
+from indicators import selectors as ind
 from indicators.models import Membership, NationalResult, Province, Role, Unit
 from reporting.api_schema import SCHEMA
 from reporting.selectors import dashboards as boards
@@ -25,13 +27,13 @@ pytestmark = pytest.mark.django_db
 
 def test_competition_ranks_share_equal_scores():
     values = [Decimal("90"), Decimal("88"), Decimal("88"), Decimal("85"), None]
-    assert boards.competition_ranks(values) == [1, 2, 2, 4, None]
+    assert rankings.competition_ranks(values) == [1, 2, 2, 4, None]
 
 
 def test_nth_best_is_the_score_that_holds_rank_n():
     scores = [Decimal(v) for v in ("91", "90", "90", "89")]
-    assert boards.nth_best(scores, 3) == Decimal("90")  # rank 2 shared by two → 3rd best = 90
-    assert boards.nth_best(scores, 5) is None
+    assert rankings.nth_best(scores, 3) == Decimal("90")  # rank 2 shared by two → 3rd best = 90
+    assert rankings.nth_best(scores, 5) is None
 
 
 def test_ranking_with_ties_target_line_and_own_province():
@@ -39,7 +41,7 @@ def test_ranking_with_ties_target_line_and_own_province():
     own = provinces[3]
     for province, value in zip(provinces, ["91.00", "88.50", "88.50", "87.00"], strict=True):
         NationalResult.objects.create(year=2040, province=province, index_pct=Decimal(value))
-    board = boards.ranking(year=2040, own=own, target_rank=2)
+    board = rankings.ranking(year=2040, own=own, target_rank=2)
     assert [(r.province, r.rank) for r in board.rows] == [
         (provinces[0], 1),
         (provinces[1], 2),
@@ -53,12 +55,12 @@ def test_ranking_with_ties_target_line_and_own_province():
 
 def test_lineage_shows_predecessors_of_a_province_formed_in_2025():
     da_nang = Province.objects.get(code="da-nang-2025")
-    codes = {p.code for p in boards.lineage(da_nang)}
+    codes = {p.code for p in ind.lineage(da_nang)}
     assert codes == {"da-nang-2025", "da-nang", "quang-nam"}
-    board = boards.ranking(year=2019, own=da_nang)
+    board = rankings.ranking(year=2019, own=da_nang)
     own = {r.province.code for r in board.rows if r.is_own}
     assert own == {"da-nang", "quang-nam"} and board.pool == 63
-    trend = boards.trend(da_nang)
+    trend = rankings.trend(da_nang)
     last_year = timezone.localdate().year - 1  # the demo's last published year (34 provinces)
     assert 2019 in trend.years and last_year in trend.years
     assert {2017, 2018, 2020, 2022} <= trend.scheme_changes  # each new scheme …
