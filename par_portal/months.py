@@ -27,3 +27,12 @@ def previous_month(month: dt.date) -> dt.date:
 def last_day(month: dt.date) -> dt.date:
     """The last day of the month of `month`."""
     return next_month(month) - dt.timedelta(days=1)
+
+
+def start(month: dt.date) -> dt.datetime:
+    """The moment the month begins: midnight of its first day, local time."""
+    from zoneinfo import ZoneInfo
+
+    from django.conf import settings
+
+    return dt.datetime.combine(first_day(month), dt.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))

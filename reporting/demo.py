@@ -1,5 +1,7 @@
-"""Reporting part of the demo: periods for both scenarios, and a lived-in last month for the
-live scenario (some reports on time, some late, one returned, some missing)."""
+"""Reporting part of the demo: periods for both scenarios, and months that look lived in. The
+live scenario's current month is as it would be at the moment the demo is loaded: before the
+due moment some units have submitted and most hold a draft; after it most submitted on time, a
+few late, one or two missing and one returned (the demo reporter's unit)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,9 @@ from reporting.services.scorecards import expected_progress, scorecard_rollup
 
 
 @transaction.atomic
-def demo_reporting_load(*, today: dt.date) -> None:
+def demo_reporting_load(*, now: dt.datetime | None = None) -> None:
+    now = now or timezone.now()
+    today = timezone.localdate(now)
     periods_by_code = {
         "quang-nam": (dt.date(2021, 8, 1), dt.date(2021, 12, 1)),
         "an-giang": (dt.date(2021, 1, 1), dt.date(2021, 12, 1)),
@@ -39,20 +43,19 @@ def demo_reporting_load(*, today: dt.date) -> None:
         _seed_month(
             period, author=author, reviewer=reviewer, last=period == qn_periods[-1], returned=None
         )
-    # The live scenario: this year's past months, last month's awaiting review.
+    # The live scenario: the past twelve months, then the month under way as on `now`. Before
+    # this month's due moment, last month is still under review (one report returned); after
+    # it, last month is accepted and this month's reports await review (one returned).
     da_nang = Province.objects.get(code="da-nang-2025")
     reviewer = get_user_model().objects.get(username="dn.reviewer")
     this_month = months.first_day(today)
+    current = da_nang.periods.get(month=this_month)
+    due_passed = now >= current.due_at
     for period in da_nang.periods.filter(month__lt=this_month).order_by("month"):
-        _seed_month(
-            period,
-            author=author,
-            reviewer=reviewer,
-            last=_is_last(period, this_month),
-            returned="hai-chau",
-        )
+        last = _is_last(period, this_month) and not due_passed
+        _seed_month(period, author=author, reviewer=reviewer, last=last, returned=DN_RETURNED)
+    _seed_current_month(current, author=author, reviewer=reviewer, now=now)
     # Scorecards for every month up to now, including those nobody has reported on yet.
-    now = timezone.now()
     for period in Period.objects.filter(province__in=[quang_nam, da_nang], month__lte=this_month):
         scorecard_rollup(period=period, now=min(now, period.locks_at + dt.timedelta(days=30)))
 
@@ -97,6 +100,9 @@ def _demo_value(code: str, period, index: int) -> int:
     }.get(code, 0)
 
 
+DN_RETURNED = "hai-chau"  # the demo reporter's unit: it finds a report returned to it
+
+
 def _is_last(period, this_month: dt.date) -> bool:
     return months.previous_month(this_month) == period.month
 
@@ -112,42 +118,108 @@ def _seed_month(period, *, author, reviewer, last: bool, returned: str | None) -
         late = (index + period.month.month) % 4 == 2
         moment = period.due_at + (dt.timedelta(days=1) if late else -dt.timedelta(days=2))
         report = services.report_start(period=period, unit=unit, user=author, now=moment)
-        entries = {
-            e.task_id: _demo_entry(e.task, period, index)
-            for e in report.entries.select_related("task")
-        }
-        values = {
-            v.indicator_id: {
-                "value": _demo_value(v.indicator.code, period, index),
-                "explanation": "",
-            }
-            for v in report.values.select_related("indicator")
-        }
-        services.report_submit(
-            report=report,
-            user=author,
-            version=report.version,
-            entries=entries,
-            values=values,
-            files={},
-            now=moment,
-        )
+        entries, values = _demo_inputs(report, period, index)
+        _submit(report, entries, values, author=author, moment=moment)
         review_at = moment + dt.timedelta(hours=3)
         if last and unit.code == returned:
-            services.report_return(
-                report=report,
-                user=reviewer,
-                now=review_at,
-                note="Đề nghị bổ sung tài liệu kiểm chứng cho nhiệm vụ số hóa hồ sơ.",
-            )
-            # The period may lock before the demo is opened: let the unit resubmit.
-            services.period_reopen(
-                period=period,
-                unit=unit,
-                user=reviewer,
-                now=review_at,
-                until=max(period.locks_at, timezone.now()) + dt.timedelta(days=14),
-                reason="Mở lại để đơn vị bổ sung tài liệu kiểm chứng (dữ liệu minh họa).",
-            )
+            _return_and_reopen(report, reviewer=reviewer, at=review_at)
         elif not last:
             services.report_accept(report=report, user=reviewer, now=review_at)
+
+
+def _demo_inputs(report, period, index: int) -> tuple[dict, dict]:
+    entries = {
+        e.task_id: _demo_entry(e.task, period, index) for e in report.entries.select_related("task")
+    }
+    values = {
+        v.indicator_id: {"value": _demo_value(v.indicator.code, period, index), "explanation": ""}
+        for v in report.values.select_related("indicator")
+    }
+    return entries, values
+
+
+def _submit(report, entries: dict, values: dict, *, author, moment: dt.datetime) -> None:
+    services.report_submit(
+        report=report,
+        user=author,
+        version=report.version,
+        entries=entries,
+        values=values,
+        files={},
+        now=moment,
+    )
+
+
+def _return_and_reopen(report, *, reviewer, at: dt.datetime) -> None:
+    report.refresh_from_db()
+    services.report_return(
+        report=report,
+        user=reviewer,
+        now=at,
+        note="Đề nghị bổ sung tài liệu kiểm chứng cho nhiệm vụ số hóa hồ sơ.",
+    )
+    # The period may lock before the demo is opened: let the unit resubmit.
+    period = report.period
+    services.period_reopen(
+        period=period,
+        unit=report.unit,
+        user=reviewer,
+        now=at,
+        until=max(period.locks_at, timezone.now()) + dt.timedelta(days=14),
+        reason="Mở lại để đơn vị bổ sung tài liệu kiểm chứng (dữ liệu minh họa).",
+    )
+
+
+def _seed_current_month(period, *, author, reviewer, now: dt.datetime) -> None:
+    """The month under way as it looks at `now` (every moment seeded is at or before it)."""
+    if now >= period.due_at:
+        _seed_after_due(period, author=author, reviewer=reviewer, now=now)
+        return
+    start = max(now - dt.timedelta(days=3), months.start(period.month))
+    units = list(selectors.expected_units(period))
+    for index, unit in enumerate(units):
+        if Report.objects.filter(period=period, unit=unit).exists():
+            continue
+        moment = start + (now - start) * (index + 1) / (len(units) + 1)  # over the last days
+        report = services.report_start(period=period, unit=unit, user=author, now=moment)
+        entries, values = _demo_inputs(report, period, index)
+        # About a third have submitted already; the rest (the demo reporter's unit among
+        # them) hold a draft with this month's figures partly filled in.
+        if index % 3 == 1 and unit.code != DN_RETURNED:
+            _submit(report, entries, values, author=author, moment=moment)
+        else:
+            services.report_save(
+                report=report,
+                user=author,
+                version=report.version,
+                entries=entries if index % 2 else {},
+                values={},
+                files={},
+                now=moment,
+            )
+
+
+def _seed_after_due(period, *, author, reviewer, now: dt.datetime) -> None:
+    """Most on time, a few late (submitted after the due moment, before now), one or two
+    missing, the demo reporter's unit returned; the rest await review."""
+    units = list(selectors.expected_units(period))
+    others = [u.pk for u in units if u.code != DN_RETURNED]
+    missing = set(others[-2:])
+    late_ones = set(others[-2 - max(1, len(units) // 4) : -2])
+    late_gap = min(dt.timedelta(days=1), (now - period.due_at) / 2)
+    for index, unit in enumerate(units):
+        if unit.pk in missing or Report.objects.filter(period=period, unit=unit).exists():
+            continue
+        late = unit.pk in late_ones
+        moment = (
+            period.due_at + late_gap * (index + 1) / len(units)
+            if late
+            else period.due_at - dt.timedelta(days=2, hours=index)
+        )
+        report = services.report_start(period=period, unit=unit, user=author, now=moment)
+        entries, values = _demo_inputs(report, period, index)
+        _submit(report, entries, values, author=author, moment=moment)
+        if unit.code == DN_RETURNED:
+            _return_and_reopen(
+                report, reviewer=reviewer, at=min(now, moment + dt.timedelta(hours=3))
+            )

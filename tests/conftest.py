@@ -33,14 +33,13 @@ def django_db_modify_db_settings():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Every test starts from the bundled PAR data and the demo (loaded once per session)."""
-    from django.utils import timezone
 
     from indicators.services.demo import demo_load
     from reporting.demo import demo_reporting_load
 
     with django_db_blocker.unblock():
         demo_load()
-        demo_reporting_load(today=timezone.localdate())
+        demo_reporting_load()
     yield
     # The live server's request threads can outlive their last request with a connection
     # open; end them so that the test database can be dropped.

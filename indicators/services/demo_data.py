@@ -574,7 +574,7 @@ DA_NANG_TASKS = [
         "stp",
         [],
         (0, 1, 15),
-        (1, 3, 31),
+        (0, 9, 30),
     ),
     (
         "procedures",
@@ -583,7 +583,7 @@ DA_NANG_TASKS = [
         "vpubnd",
         ["stp"],
         (0, 2, 1),
-        (1, 6, 30),
+        (0, 8, 31),
     ),
     (
         "procedures",

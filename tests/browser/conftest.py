@@ -9,7 +9,6 @@ OUTPUT = os.path.join(os.path.dirname(__file__), "..", "..", "test-output")
 def demo_world(db):
     """Transactional tests start from whatever the previous one left (a flushed database):
     load the demo again when it is not there."""
-    from django.utils import timezone
 
     from indicators.models import Province
     from indicators.services.demo import demo_load
@@ -17,7 +16,7 @@ def demo_world(db):
 
     if not Province.objects.filter(code="da-nang-2025").exists():
         demo_load()
-    demo_reporting_load(today=timezone.localdate())
+    demo_reporting_load()
 
 
 @pytest.fixture

@@ -1,5 +1,4 @@
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from indicators.services.demo import DEMO_PASSWORD, demo_load
 from reporting.demo import demo_reporting_load
@@ -10,7 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         users = demo_load()
-        demo_reporting_load(today=timezone.localdate())
+        demo_reporting_load()
         self.stdout.write(self.style.SUCCESS(f"Demo loaded. Logins (password: {DEMO_PASSWORD}):"))
         for user in users:
             where = " / ".join(part for part in (user.province, user.unit) if part)
