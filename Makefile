@@ -36,12 +36,13 @@ deploy-check: $(STAMP)
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	$(BIN)/python manage.py check --deploy --fail-level $(CHECK_FAIL_LEVEL)
 
-# Production-like: web, worker and beat from the Procfile (needs DATABASE_URL, CELERY_BROKER_URL).
+# Production-like: web, worker and beat from the Procfile (needs the variables of README
+# "Production"). The web process listens on BIND_HOST:PORT (default 127.0.0.1:8000).
 # Static files are collected first; the deployment check's warnings are shown (a plain-HTTP
 # trial with SECURE_COOKIES=false has some), only errors stop the start.
 serve: $(STAMP)
 	$(MAKE) deploy-check CHECK_FAIL_LEVEL=ERROR
-	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/honcho start --port $${PORT:-8000}
 
 # Backup of the database of DATABASE_URL (pg_dump, or the SQLite file) and MEDIA_ROOT into
 # backups/<date-time>/; restore one into a fresh, empty database and verify it (SECURITY.md).

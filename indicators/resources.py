@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from indicators.hooks import objects_changed
 from indicators.models import FieldResult, FieldTarget, NationalResult, Plan, Province
 from indicators.selectors import admin_province_ids, methodology_for_year, province_by_name
 from par_portal.excel import cell_value
@@ -85,9 +86,20 @@ class ScopedResource(resources.ModelResource):
     def __init__(self, user=None, **kwargs):
         super().__init__(**kwargs)
         self.allowed_ids = None if user is None or user.is_superuser else admin_province_ids(user)
+        self.saved: list = []
         for field in self.fields.values():
             if isinstance(field.widget, ProvinceWidget):
                 field.widget.allowed_ids = self.allowed_ids
+
+    def after_save_instance(self, instance, row, **kwargs):
+        super().after_save_instance(instance, row, **kwargs)
+        self.saved.append(instance)
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if not kwargs.get("dry_run") and not result.has_errors():
+            # inside the import's transaction: reporting marks the affected months stale
+            objects_changed(sender=type(self), objects=self.saved)
 
     def get_instance(self, instance_loader, row):
         # An unreadable key (unknown province, field, plan) is reported when the row's fields

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db.models import Q, QuerySet
@@ -122,3 +123,21 @@ def field_target(province: Province, year: int, code: str) -> FieldTarget | None
         .order_by("-plan__year")
         .first()
     )
+
+
+def with_successors(province_ids: Iterable[int]) -> set[int]:
+    """The provinces and every province that absorbed them, directly or not (a change to Quang
+    Nam's 2021 data is also a change to the Da Nang that absorbed it)."""
+    found = set(province_ids)
+    frontier = set(found)
+    while frontier:
+        frontier = (
+            set(
+                Province.objects.filter(pk__in=frontier, successor__isnull=False).values_list(
+                    "successor_id", flat=True
+                )
+            )
+            - found
+        )
+        found |= frontier
+    return found

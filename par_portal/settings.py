@@ -15,10 +15,27 @@ from par_portal.env import parse_bool, parse_database_url, parse_email_url, pars
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 DEBUG = parse_bool(os.environ.get("DEBUG"), default=False)
+
+# What a production start (DEBUG off) cannot do without; README "Production" explains each.
+PRODUCTION_REQUIRED = [
+    "SECRET_KEY",  # a long random string
+    "ALLOWED_HOSTS",  # the portal's host names
+    "SITE_URL",  # the public address, for the links in e-mails
+    "DATABASE_URL",  # PostgreSQL
+    "CELERY_BROKER_URL",  # Redis, for the worker and beat
+    "EMAIL_URL",  # the SMTP server
+    "DEFAULT_FROM_EMAIL",  # the sender of reminders
+]
+if not DEBUG:
+    _missing = [name for name in PRODUCTION_REQUIRED if not os.environ.get(name, "").strip()]
+    if _missing:
+        raise ImproperlyConfigured(
+            "DEBUG is off (production), and these environment variables must be set: "
+            + ", ".join(_missing)
+            + ". See README.md, section Production (or set DEBUG=true for a local trial)."
+        )
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
     SECRET_KEY = "insecure-development-key-only-for-debug"  # noqa: S105 - DEBUG only
 ALLOWED_HOSTS = parse_list(
     os.environ.get("ALLOWED_HOSTS"), default=["127.0.0.1", "localhost"] if DEBUG else []
@@ -186,6 +203,16 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
 CELERY_TASK_TIME_LIMIT = 300
+# Every task is idempotent (reporting/tasks.py): acknowledged after it ran, and requeued if the
+# process running it dies, so a torn-down worker loses nothing.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis hands a message that a killed worker took but never acknowledged to another worker after
+# the visibility timeout. Set above the longest ticker expiry (nightly: 3 h) and the longest
+# retry delay (reminders: 1 h): no message is ever delivered twice while it is still valid, and
+# an ETA retry is never redelivered early. Work a killed worker abandoned does not wait for it:
+# every worker runs a catch-up when it starts (reporting.tasks.catch_up).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 4 * 60 * 60}
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.admin.scoping import ProvinceScopedAdmin, ReadOnlyScopedAdmin
@@ -16,6 +17,7 @@ from reporting.models import (
     UnitScorecard,
 )
 from reporting.services.reminders import reminder_send_again
+from reporting.services.staleness import period_inputs_changed
 from reporting.services.tokens import api_token_create, api_token_revoke
 
 
@@ -28,9 +30,15 @@ class ReportingScheduleAdmin(ProvinceScopedAdmin):
 class PeriodAdmin(ProvinceScopedAdmin):
     """Periods are created ahead by a service; admins move a deadline here (e.g. around Tết)."""
 
-    list_display = ["month", "province", "due_at", "locks_at"]
+    list_display = ["month", "province", "due_at", "locks_at", "dirty_since"]
     list_filter = ["province", "month"]
     date_hierarchy = "month"
+    readonly_fields = ["dirty_since"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:  # a moved deadline changes the days late of the unit scorecards
+            period_inputs_changed(obj, now=timezone.now())
 
 
 @admin.register(Reopening)
@@ -77,8 +85,8 @@ class ReminderAdmin(ReadOnlyScopedAdmin):
     """Every reminder with its status; a final failure is sent again from here."""
 
     province_lookup = "period__province"
-    list_display = ["unit", "period", "kind", "status", "attempts", "sent_at", "error"]
-    list_filter = ["status", "kind", "period__month"]
+    list_display = ["unit", "period", "kind", "status", "failure", "attempts", "sent_at", "error"]
+    list_filter = ["status", "failure", "kind", "period__month"]
     search_fields = ["unit__name_vi", "error"]
     list_select_related = ["unit", "period"]
     actions = ["send_again"]

@@ -10,11 +10,12 @@ class ReportingConfig(AppConfig):
     def ready(self):
         from django.utils import timezone
 
-        from indicators.hooks import targets_changed
-        from reporting.services.scorecards import scorecards_queue_for_province
+        from indicators.hooks import inputs_changed
+        from reporting.services.staleness import province_inputs_changed
 
-        def recompute(sender, province_id, **kwargs):
-            scorecards_queue_for_province(province_id, today=timezone.localdate())
+        def mark_stale(sender, province_ids, since, **kwargs):
+            province_inputs_changed(province_ids, since=since, now=timezone.now())
 
-        # A plan's targets changed in admin: recompute the province's current month.
-        targets_changed.connect(recompute, weak=False, dispatch_uid="reporting-targets-changed")
+        # Framework data changed (targets, tasks, units, results): the months it feeds are
+        # marked stale in the same transaction, and recomputed after the commit.
+        inputs_changed.connect(mark_stale, weak=False, dispatch_uid="reporting-inputs-changed")

@@ -13,6 +13,12 @@ TICKERS = [
         "expire_seconds": 50 * 60,
     },
     {
+        "name": "Stale scorecards (every 5 minutes)",
+        "task": "reporting.tasks.sweep_stale",
+        "crontab": {"minute": "*/5", "hour": "*"},
+        "expire_seconds": 4 * 60,
+    },
+    {
         "name": "Periods ahead and scorecards (nightly)",
         "task": "reporting.tasks.nightly",
         "crontab": {"minute": "30", "hour": "1"},

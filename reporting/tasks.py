@@ -1,11 +1,20 @@
 """Celery tasks: thin shells around the services. They take primary keys or nothing, return
-quietly when there is nothing to do, and retry only what is worth retrying."""
+quietly when there is nothing to do, and retry only what is worth retrying.
+
+Every task is idempotent, so all are `acks_late` and, through the setting
+CELERY_TASK_REJECT_ON_WORKER_LOST, requeued when the process running them dies. Each logs its
+outcome and duration at INFO. When a worker starts it runs one catch-up (pending reminders and
+stale scorecards), so work abandoned by a killed worker never waits for the next tick.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import time
 
 from celery import shared_task
+from celery.signals import worker_ready
 from django.conf import settings
 from django.utils import timezone
 
@@ -13,16 +22,28 @@ from par_portal import months
 from reporting.models import Period
 from reporting.services.reminders import reminders_run
 from reporting.services.scorecards import periods_ensure_ahead, scorecard_rollup
+from reporting.services.staleness import dirty_periods
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def send_reminders() -> dict:
     """The hourly ticker. Idempotent (unique keys, one run at a time), so acks_late is safe."""
+    started = time.monotonic()
     report = reminders_run(now=timezone.now())
     if report.retry_at and not settings.CELERY_TASK_ALWAYS_EAGER:
         # Transient SMTP errors: come back for the rows waiting, with capped backoff.
         send_reminders.apply_async(eta=report.retry_at + dt.timedelta(seconds=1))
-    return {"created": report.created, "sent": report.sent_messages, "failed": report.failed}
+    outcome = {
+        "created": report.created,
+        "sent": report.sent_messages,
+        "failed": report.failed,
+        "skipped": report.skipped,
+        "another_run_active": report.locked_out,
+    }
+    log.info("Reminders: %s in %.2fs", _pairs(outcome), time.monotonic() - started)
+    return outcome
 
 
 @shared_task(
@@ -35,15 +56,43 @@ def send_reminders() -> dict:
     max_retries=5,
 )
 def rollup_period(period_id: int) -> None:
+    started = time.monotonic()
     period = Period.objects.filter(pk=period_id).select_related("province").first()
     if period is None:
+        log.info("Roll-up of period %s: deleted since it was queued", period_id)
         return  # deleted since it was queued
     scorecard_rollup(period=period, now=timezone.now())
+    log.info(
+        "Roll-up of %s %s: recomputed in %.2fs",
+        period.province.code,
+        f"{period.month:%Y-%m}",
+        time.monotonic() - started,
+    )
+
+
+def _sweep() -> int:
+    """Recompute every period marked stale, of any month."""
+    count = 0
+    for period in dirty_periods().select_related("province"):
+        scorecard_rollup(period=period, now=timezone.now())
+        count += 1
+    return count
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def sweep_stale() -> int:
+    """Every few minutes: the roll-ups that were never queued or never ran."""
+    started = time.monotonic()
+    count = _sweep()
+    log.info("Stale scorecards: %d periods recomputed in %.2fs", count, time.monotonic() - started)
+    return count
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def nightly() -> int:
-    """Create periods ahead and recompute every province's current and previous month."""
+    """Create periods ahead, recompute every province's current and previous month (expected
+    progress moves with the date) and every stale period."""
+    started = time.monotonic()
     today = timezone.localdate()
     periods_ensure_ahead(today=today)
     count = 0
@@ -52,4 +101,34 @@ def nightly() -> int:
     for period in Period.objects.filter(month__in=[previous, first_of_month]):
         scorecard_rollup(period=period, now=timezone.now())
         count += 1
+    count += _sweep()
+    log.info("Nightly: %d periods recomputed in %.2fs", count, time.monotonic() - started)
     return count
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def catch_up() -> dict:
+    """Run when a worker starts: the reminders a killed worker left pending and the stale
+    scorecards, at once rather than at the next tick."""
+    started = time.monotonic()
+    reminders = send_reminders.run()
+    periods = _sweep()
+    log.info(
+        "Catch-up on worker start: %s, %d stale periods recomputed in %.2fs",
+        _pairs(reminders),
+        periods,
+        time.monotonic() - started,
+    )
+    return {"reminders": reminders, "periods": periods}
+
+
+@worker_ready.connect(dispatch_uid="reporting-catch-up-on-worker-start")
+def _catch_up_on_start(sender=None, **kwargs) -> None:
+    try:
+        catch_up.delay()
+    except Exception as error:  # noqa: BLE001 - the broker may be down; beat catches up later
+        log.warning("Could not queue the catch-up on worker start (%s)", error)
+
+
+def _pairs(values: dict) -> str:
+    return ", ".join(f"{key}={value}" for key, value in values.items())

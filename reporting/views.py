@@ -194,6 +194,9 @@ def board(request, period_pk: int):
             "kinds": Unit.Kind.choices,
             "periods": periods,
             "return_form": ReturnForm(),
+            "no_address": selectors.units_without_address(
+                period, [row.unit for row in result.rows]
+            ),
         },
     )
 

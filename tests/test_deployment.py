@@ -22,6 +22,10 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "par.example.vn",
     "SECURE_COOKIES": "true",
     "DATABASE_URL": "sqlite:///:memory:",
+    "SITE_URL": "https://par.example.vn",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+    "EMAIL_URL": "smtp://127.0.0.1:25",
+    "DEFAULT_FROM_EMAIL": "Cổng CCHC <no-reply@par.example.vn>",
 }
 
 
@@ -141,3 +145,40 @@ def test_healthz_reports_the_real_broker_and_a_broker_that_is_down(
     response = client.get("/healthz")
     assert response.status_code == 200  # the portal still serves; the broker is reported
     assert response.json()["broker"] == "unreachable"
+
+
+def test_the_procfiles_web_process_listens_on_the_port_it_is_given(tmp_path):
+    """`PORT=… make serve` (honcho --port) works when 8000 is taken: the Procfile reads $PORT."""
+    import socket
+    import time
+    import urllib.request
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_ALLOW_ASYNC_UNSAFE"}}
+    env.update(DEBUG="true", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}")
+    env["PATH"] = f"{Path(sys.executable).parent}:{env['PATH']}"
+    honcho = subprocess.Popen(
+        [sys.executable, "-m", "honcho", "start", "web", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+    status = 0
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not status:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
+                    status = r.status
+            except OSError:
+                time.sleep(0.3)
+    finally:
+        os.killpg(honcho.pid, 15)
+        output, _ = honcho.communicate(timeout=20)
+    assert status == 200, output
+    assert f"127.0.0.1:{port}" in output

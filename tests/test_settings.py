@@ -60,7 +60,10 @@ def test_parse_email_url_rejects_unknown_scheme_and_missing_host():
 
 
 def _settings_in_subprocess(env: dict[str, str], expression: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    from par_portal.settings import PRODUCTION_REQUIRED
+
+    dropped = {"DEBUG", *PRODUCTION_REQUIRED}
+    clean = {k: v for k, v in os.environ.items() if k not in dropped}
     return subprocess.run(
         [
             sys.executable,
@@ -74,15 +77,37 @@ def _settings_in_subprocess(env: dict[str, str], expression: str) -> subprocess.
     )
 
 
-def test_missing_secret_key_is_an_error_when_debug_is_off():
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k" * 50,
+    "ALLOWED_HOSTS": "par.example.vn",
+    "SITE_URL": "https://par.example.vn",
+    "DATABASE_URL": "postgres://par@db.example.vn:5432/par",
+    "CELERY_BROKER_URL": "redis://redis.example.vn:6379/0",
+    "EMAIL_URL": "smtp://mail.example.vn:587?tls=true",
+    "DEFAULT_FROM_EMAIL": "Cổng CCHC <no-reply@par.example.vn>",
+}
+
+
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "SITE_URL", "DEFAULT_FROM_EMAIL", "EMAIL_URL"])
+def test_production_refuses_to_start_without_a_required_variable(missing):
+    env = {**PRODUCTION, missing: ""}
+    result = _settings_in_subprocess(env, "s.SECRET_KEY")
+    assert result.returncode != 0
+    assert "these environment variables must be set: " + missing in result.stderr
+
+
+def test_every_missing_variable_is_named_at_once():
     result = _settings_in_subprocess({"DEBUG": "false"}, "s.SECRET_KEY")
     assert result.returncode != 0
-    assert "SECRET_KEY must be set" in result.stderr
+    from par_portal.settings import PRODUCTION_REQUIRED
+
+    assert ", ".join(PRODUCTION_REQUIRED) in result.stderr
 
 
 def test_secret_key_and_hosts_come_from_the_environment():
     result = _settings_in_subprocess(
-        {"DEBUG": "false", "SECRET_KEY": "k" * 50, "ALLOWED_HOSTS": "par.example.vn"},
+        PRODUCTION,
         "s.SECRET_KEY == 'k' * 50, s.ALLOWED_HOSTS, s.SESSION_COOKIE_SECURE, s.TIME_ZONE",
     )
     assert result.returncode == 0, result.stderr

@@ -1,8 +1,8 @@
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
 
+from indicators.admin.changes import InputsChangedMixin
 from indicators.admin.scoping import ProvinceScopedAdmin, ScopedInline
-from indicators.hooks import targets_changed
 from indicators.models import FieldTarget, Indicator, IndicatorTarget, Plan, Task
 from indicators.resources import FieldTargetResource
 
@@ -20,26 +20,8 @@ class IndicatorInline(ScopedInline, admin.TabularInline):
     show_change_link = True
 
 
-class TargetsChangedMixin:
-    """A target change is announced through indicators.hooks.targets_changed (reporting then
-    recomputes the province's scorecard after the commit)."""
-
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        targets_changed.send(type(self), province_id=self._province_id(form.instance))
-
-    def delete_model(self, request, obj):
-        province_id = self._province_id(obj)
-        super().delete_model(request, obj)
-        targets_changed.send(type(self), province_id=province_id)
-
-    @staticmethod
-    def _province_id(obj) -> int:
-        return obj.province_id if isinstance(obj, Plan) else obj.plan.province_id
-
-
 @admin.register(Plan)
-class PlanAdmin(TargetsChangedMixin, ProvinceScopedAdmin):
+class PlanAdmin(InputsChangedMixin, ProvinceScopedAdmin):
     list_display = ["number", "year", "province", "min_pct", "best_rank", "is_demo"]
     list_filter = ["year", "is_demo", "province"]
     search_fields = ["number", "title"]
@@ -53,7 +35,7 @@ class IndicatorTargetInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(ProvinceScopedAdmin):
+class IndicatorAdmin(InputsChangedMixin, ProvinceScopedAdmin):
     province_lookup = "plan__province"
     list_display = ["code", "__str__", "plan", "unit_of_measure", "aggregation", "field"]
     list_filter = ["plan__year", "aggregation"]
@@ -63,7 +45,7 @@ class IndicatorAdmin(ProvinceScopedAdmin):
 
 
 @admin.register(FieldTarget)
-class FieldTargetAdmin(TargetsChangedMixin, ImportExportMixin, ProvinceScopedAdmin):
+class FieldTargetAdmin(InputsChangedMixin, ImportExportMixin, ProvinceScopedAdmin):
     """Plan targets per field, also as CSV / Excel import and export."""
 
     province_lookup = "plan__province"
@@ -86,7 +68,7 @@ class FieldTargetAdmin(TargetsChangedMixin, ImportExportMixin, ProvinceScopedAdm
 
 
 @admin.register(Task)
-class TaskAdmin(ProvinceScopedAdmin):
+class TaskAdmin(InputsChangedMixin, ProvinceScopedAdmin):
     province_lookup = "plan__province"
     list_display = ["code", "__str__", "field", "lead_unit", "start_date", "due_date", "weight"]
     list_filter = ["plan", "field__code", "due_date"]

@@ -2,12 +2,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
+from indicators.admin.changes import InputsChangedMixin
 from indicators.admin.scoping import SharedReferenceAdmin
 from indicators.models import FieldResult, NationalResult, NationalStatistic
 from indicators.resources import FieldResultResource, NationalResultResource
 
 
-class PublishedResultAdmin(ImportExportMixin, SharedReferenceAdmin):
+class PublishedResultAdmin(InputsChangedMixin, ImportExportMixin, SharedReferenceAdmin):
     """Published figures: everyone with admin access may view and export; a superuser imports."""
 
     list_select_related = ["province"]

@@ -6,6 +6,7 @@ from django.contrib.auth.forms import AdminUserCreationForm
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from indicators.admin.changes import InputsChangedMixin
 from indicators.admin.scoping import (
     ProvinceScopedAdmin,
     ScopedInline,
@@ -19,7 +20,7 @@ User = get_user_model()
 
 
 @admin.register(Unit)
-class UnitAdmin(ProvinceScopedAdmin):
+class UnitAdmin(InputsChangedMixin, ProvinceScopedAdmin):
     list_display = ["name_vi", "name_en", "kind", "is_focal_agency", "valid_from", "valid_to"]
     list_filter = ["kind", "is_focal_agency", "province"]
     search_fields = ["name_vi", "name_en", "code"]

@@ -90,6 +90,15 @@ class Reminder(models.Model):
         FAILED = "failed", _("failed")
         SKIPPED = "skipped", _("skipped (report submitted)")
 
+    class Failure(models.TextChoices):
+        NONE = "", _("none")
+        NO_RECIPIENT = (
+            "no_recipient",
+            _("no address: the unit has no reporter or head with an e-mail and no official e-mail"),
+        )
+        REFUSED = "refused", _("refused by the mail server")
+        UNREACHABLE = "unreachable", _("mail server unreachable after every attempt")
+
     unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.CASCADE)
     period = models.ForeignKey(
         Period, verbose_name=_("period"), on_delete=models.CASCADE, related_name="reminders"
@@ -101,6 +110,9 @@ class Reminder(models.Model):
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), null=True, blank=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    failure = models.CharField(
+        _("why it failed"), max_length=20, choices=Failure.choices, blank=True, default=""
+    )
     error = models.TextField(_("last error"), blank=True)
     recipients = models.JSONField(_("sent to"), default=list, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

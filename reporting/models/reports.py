@@ -55,6 +55,16 @@ class Period(models.Model):
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     due_at = models.DateTimeField(_("due at"))
     locks_at = models.DateTimeField(_("locks at"))
+    # Staleness of the month's scorecards: every write that changes their inputs marks the
+    # period in the same transaction (reporting.services.staleness); a roll-up clears the mark
+    # unless another change arrived meanwhile (the sequence moved on).
+    dirty_since = models.DateTimeField(
+        _("scorecards stale since"),
+        null=True,
+        blank=True,
+        help_text=_("Set by any change to the month's inputs; cleared by the roll-up."),
+    )
+    dirty_seq = models.PositiveBigIntegerField(_("changes seen"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("reporting period")

@@ -1,5 +1,6 @@
 """Reads for monthly reporting, by concern: reports and boards, reminders, scorecards."""
 
+from reporting.selectors.reminders import units_without_address
 from reporting.selectors.reports import (
     Board,
     BoardRow,
@@ -32,4 +33,5 @@ __all__ = [
     "submit_block_reason",
     "unit_expected",
     "unit_months",
+    "units_without_address",
 ]

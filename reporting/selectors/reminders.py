@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 
+from indicators.models import Membership, Role, Unit
 from reporting.models import Period, Reminder, ReminderPolicy, Report
 from reporting.selectors.reports import expected_units
 
@@ -90,3 +91,33 @@ def reminders_due(*, now: dt.datetime) -> list[Due]:
                 continue
             due.extend(Due(unit_id, period.pk, kind) for kind in kinds)
     return due
+
+
+def unit_addresses(unit_ids) -> dict[int, list[tuple[str, int | None]]]:
+    """Where each unit is reminded, as (e-mail, user id or None): the e-mails of its reporters
+    and head (active accounts), or else the unit's official e-mail. An empty list: nowhere."""
+    people: dict[int, list[tuple[str, int | None]]] = {}
+    for unit_id, email, user_id in (
+        Membership.objects.filter(
+            unit_id__in=unit_ids,
+            role__in=[Role.UNIT_REPORTER, Role.UNIT_HEAD],
+            user__is_active=True,
+        )
+        .exclude(user__email="")
+        .order_by("user_id")
+        .values_list("unit_id", "user__email", "user_id")
+    ):
+        people.setdefault(unit_id, []).append((email, user_id))
+    official = Unit.objects.filter(pk__in=unit_ids).values_list("pk", "head_email")
+    return {
+        pk: people.get(pk) or ([(email.strip(), None)] if email.strip() else [])
+        for pk, email in official
+    }
+
+
+def units_without_address(period: Period, units: list[Unit] | None = None) -> list[Unit]:
+    """The units expected to report in the period (or `units`, when the caller has them) that
+    no reminder can reach."""
+    units = list(expected_units(period)) if units is None else units
+    addresses = unit_addresses([u.pk for u in units])
+    return [u for u in units if not addresses.get(u.pk)]

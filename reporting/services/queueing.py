@@ -7,11 +7,14 @@ queueing). Celery's own `delay_on_commit` is not used because it lets a broker e
 after the commit: a submission that was saved must never answer 500 because Redis is down.
 
 A transaction that touches several reports of one period may queue the period more than once;
-the roll-up is deterministic, so a second run only repeats the same result.
+the roll-up is deterministic, so a second run only repeats the same result. A queue that is
+lost leaves the period marked dirty (reporting.services.staleness), and the sweep recomputes it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import logging
 from functools import partial
 
@@ -20,22 +23,45 @@ from django.db import transaction
 log = logging.getLogger(__name__)
 
 ROLLUP_TASK = "reporting.tasks.rollup_period"
+_deferred = contextvars.ContextVar("rollups_deferred", default=False)
 
 
-def _send_rollup(period_id: int) -> None:
+@contextlib.contextmanager
+def rollups_in_process():
+    """Within the block, changes mark periods dirty but queue nothing: the caller rolls them
+    up itself (the demo load), so no message per period reaches the broker."""
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def rollups_deferred() -> bool:
+    return _deferred.get()
+
+
+def _send_rollups(period_ids: list[int]) -> None:
     from par_portal.celery import app
 
-    try:
-        app.tasks[ROLLUP_TASK].delay(period_id)
-    except Exception:  # noqa: BLE001 - any broker failure; the request must still succeed
-        log.warning(
-            "Could not queue the roll-up of period %s; the nightly run will do it",
-            period_id,
-            exc_info=True,
-        )
+    for index, period_id in enumerate(period_ids):
+        try:
+            app.tasks[ROLLUP_TASK].delay(period_id)
+        except Exception as error:  # noqa: BLE001 - any broker failure; the request must succeed
+            # One line per request, the traceback only at DEBUG; the rest would fail alike.
+            unsent = period_ids[index:]
+            log.warning(
+                "Could not queue the roll-up of period(s) %s (%s: %s); they stay marked dirty "
+                "and the sweep will recompute them",
+                ", ".join(map(str, unsent)),
+                type(error).__name__,
+                error,
+            )
+            log.debug("Queueing the roll-up of period %s failed", period_id, exc_info=True)
+            return
 
 
-def scorecards_queue(period_id: int) -> None:
-    """Queue a roll-up of the period once the current transaction commits (at once outside
+def scorecards_queue(period_ids: list[int]) -> None:
+    """Queue a roll-up of each period once the current transaction commits (at once outside
     one). A broker that is down never fails the request that triggered it."""
-    transaction.on_commit(partial(_send_rollup, period_id), robust=True)
+    transaction.on_commit(partial(_send_rollups, list(period_ids)), robust=True)

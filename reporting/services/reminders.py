@@ -32,7 +32,7 @@ from django.utils import translation
 
 from indicators.models import Membership, Preference, Role
 from reporting.models import Notice, Reminder, Report
-from reporting.selectors.reminders import reminders_due
+from reporting.selectors.reminders import reminders_due, unit_addresses
 
 MAX_ATTEMPTS = 5
 BACKOFF_BASE = dt.timedelta(minutes=1)
@@ -54,6 +54,7 @@ class Recipient:
     user_id: int | None = None
     rows: list[Reminder] = field(default_factory=list)
     role: str = "unit"  # "unit": link to the form; "province": link to the board
+    unit_rows: set[int] = field(default_factory=set)  # id() of the rows it reaches for the unit
 
 
 @dataclass
@@ -65,6 +66,7 @@ class RunReport:
     retry_at: dt.datetime | None = None
     locked_out: bool = False
     planned: list[tuple[str, list[str]]] = field(default_factory=list)
+    unreachable: list[str] = field(default_factory=list)  # dry run: rows with no unit address
     retried: set[int] = field(default_factory=set)  # rows whose attempt this run is counted
 
 
@@ -90,8 +92,11 @@ def reminders_run(*, now: dt.datetime, dry_run: bool = False) -> RunReport:
     if dry_run:
         due = [d for d in reminders_due(now=now) if not _exists(d)]
         rows = [Reminder(unit_id=d.unit_id, period_id=d.period_id, kind=d.kind) for d in due]
-        for recipient in _recipients(rows).values():
+        people = _recipients(rows)
+        for recipient in people.values():
             report.planned.append((recipient.email, [_row_label(r) for r in recipient.rows]))
+        reached = set().union(*(p.unit_rows for p in people.values()))
+        report.unreachable = [_row_label(r) for r in rows if id(r) not in reached]
         return report
     with _run_lock() as acquired:
         if not acquired:
@@ -159,17 +164,27 @@ def _ready_rows(now: dt.datetime, report: RunReport) -> list[Reminder]:
 
 
 def _recipients(rows: list[Reminder]) -> dict[str, Recipient]:
-    """Everyone to write to, each with all the rows that concern them (one e-mail each)."""
+    """Everyone to write to, each with all the rows that concern them (one e-mail each).
+
+    Every kind goes to the unit: its reporters and head, or else its official e-mail
+    (reporting.selectors.reminders.unit_addresses). The overdue notice also goes to the focal
+    agency's reviewers and the escalation to the committee, as the policy says."""
     provinces = {_province_id(r) for r in rows}
+    addresses = unit_addresses({r.unit_id for r in rows})
     memberships = list(
-        Membership.objects.filter(province__in=provinces, user__is_active=True)
-        .exclude(user__email="")
-        .select_related("user", "unit")
-    )
-    languages = dict(
-        Preference.objects.filter(user__in=[m.user_id for m in memberships]).values_list(
-            "user_id", "language"
+        Membership.objects.filter(
+            province__in=provinces,
+            user__is_active=True,
+            role__in=[Role.FOCAL_REVIEWER, Role.COMMITTEE],
         )
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    user_ids = {m.user_id for m in memberships} | {
+        user_id for found in addresses.values() for _email, user_id in found if user_id
+    }
+    languages = dict(
+        Preference.objects.filter(user__in=user_ids).values_list("user_id", "language")
     )
     people: dict[str, Recipient] = {}
 
@@ -188,22 +203,20 @@ def _recipients(rows: list[Reminder]) -> dict[str, Recipient]:
         )
         if row not in person.rows:
             person.rows.append(row)
+        if role == "unit":
+            person.unit_rows.add(id(row))
 
     for row in rows:
         province_id = _province_id(row)
+        for email, user_id in addresses.get(row.unit_id, []):
+            add(email, row, user_id=user_id)
+        named = {
+            Reminder.Kind.OVERDUE: Role.FOCAL_REVIEWER,
+            Reminder.Kind.ESCALATION: Role.COMMITTEE,
+        }.get(row.kind)
         for m in memberships:
-            if row.kind.startswith("before_"):
-                if m.unit_id == row.unit_id and m.role in (Role.UNIT_REPORTER, Role.UNIT_HEAD):
-                    add(m.user.email, row, user_id=m.user_id)
-            elif row.kind == Reminder.Kind.OVERDUE:
-                if m.unit_id == row.unit_id and m.role == Role.UNIT_HEAD:
-                    add(m.user.email, row, user_id=m.user_id)
-                elif m.province_id == province_id and m.role == Role.FOCAL_REVIEWER:
-                    add(m.user.email, row, user_id=m.user_id, role="province")
-            elif m.province_id == province_id and m.role == Role.COMMITTEE:
+            if named and m.province_id == province_id and m.role == named:
                 add(m.user.email, row, user_id=m.user_id, role="province")
-        if row.kind == Reminder.Kind.OVERDUE and _unit(row).head_email:
-            add(_unit(row).head_email, row)
     return people
 
 
@@ -243,7 +256,8 @@ def _send_one(recipient: Recipient, *, now: dt.datetime, report: RunReport) -> N
     except (smtplib.SMTPException, OSError) as error:
         for row in rows:
             row.status, row.error = Reminder.Status.FAILED, f"{recipient.email}: {error}"[:2000]
-            row.save(update_fields=["status", "error"])
+            row.failure = Reminder.Failure.REFUSED
+            row.save(update_fields=["status", "error", "failure"])
         report.failed += len(rows)
         return
     with transaction.atomic():
@@ -265,31 +279,38 @@ def _retry_later(rows, error, *, now, report) -> None:
         row.attempts += 1
         row.error = f"{type(error).__name__}: {error}"[:2000]
         if row.attempts >= MAX_ATTEMPTS:
-            row.status = Reminder.Status.FAILED
+            row.status, row.failure = Reminder.Status.FAILED, Reminder.Failure.UNREACHABLE
             report.failed += 1
         else:
             delay = min(BACKOFF_CAP, BACKOFF_BASE * 2 ** (row.attempts - 1))
             jitter = dt.timedelta(seconds=random.uniform(0, delay.total_seconds() / 10))
             row.next_attempt_at = now + delay + jitter
             report.retry_at = min(filter(None, [report.retry_at, row.next_attempt_at]))
-        row.save(update_fields=["attempts", "error", "status", "next_attempt_at"])
+        row.save(update_fields=["attempts", "error", "status", "failure", "next_attempt_at"])
 
 
 def _finish(rows: list[Reminder], *, now: dt.datetime, report: RunReport) -> None:
-    """A row whose every recipient got the message is sent."""
-    expected = {}
+    """A row whose every recipient got the message is sent. A row that reached nobody at the
+    unit (no reporter or head with an e-mail, no official e-mail) has failed, with that reason,
+    once the others it names were written to; it shows in admin and on the focal board."""
+    expected: dict[int, set[str]] = {}
+    reached_unit: set[int] = set()
     for recipient in _recipients(rows).values():
         for row in recipient.rows:
             expected.setdefault(row.pk, set()).add(recipient.email)
+        reached_unit |= recipient.unit_rows
     for row in rows:
         row.refresh_from_db(fields=["recipients", "status"])
         if row.status != Reminder.Status.PENDING:
             continue
-        if expected.get(row.pk, set()) <= set(row.recipients):
-            row.status, row.sent_at, row.error = Reminder.Status.SENT, now, ""
-            if not expected.get(row.pk):
-                row.error = "no recipient with an e-mail address"
-            row.save(update_fields=["status", "sent_at", "error"])
+        if not expected.get(row.pk, set()) <= set(row.recipients):
+            continue  # still waiting for a retry
+        if id(row) in reached_unit:
+            row.status, row.sent_at, row.error, row.failure = Reminder.Status.SENT, now, "", ""
+        else:
+            row.status, row.failure = Reminder.Status.FAILED, Reminder.Failure.NO_RECIPIENT
+            report.failed += 1
+        row.save(update_fields=["status", "sent_at", "error", "failure"])
 
 
 def _compose(recipient: Recipient, rows: list[Reminder]) -> tuple[str, str, str, str]:
@@ -324,7 +345,8 @@ def _compose(recipient: Recipient, rows: list[Reminder]) -> tuple[str, str, str,
 def reminder_send_again(*, reminder: Reminder) -> None:
     """Admin action: a failed reminder goes back to the queue, its attempts reset."""
     reminder.status, reminder.attempts, reminder.next_attempt_at = Reminder.Status.PENDING, 0, None
-    reminder.save(update_fields=["status", "attempts", "next_attempt_at"])
+    reminder.failure = ""
+    reminder.save(update_fields=["status", "attempts", "next_attempt_at", "failure"])
 
 
 def notices_mark_read(*, user, now: dt.datetime) -> int:

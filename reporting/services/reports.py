@@ -27,7 +27,7 @@ from reporting.models import (
     ReportingSchedule,
     TaskEntry,
 )
-from reporting.services.queueing import scorecards_queue
+from reporting.services.staleness import period_inputs_changed
 
 
 class ReportError(Exception):
@@ -192,7 +192,7 @@ def report_submit(
         change = report.changes.filter(action=ReportChange.Action.SUBMITTED).first()
         change.changes = [*change.changes, _diff("status", before, report.status)]
         change.save(update_fields=["changes"])
-        scorecards_queue(report.period_id)
+        period_inputs_changed(report.period, now=now)
     return report
 
 
@@ -332,7 +332,7 @@ def report_return(*, report: Report, user, note: str, now: dt.datetime) -> Repor
             reason=_("Returned for correction after the lock: %(note)s") % {"note": note.strip()},
         )
     report.refresh_from_db()
-    scorecards_queue(report.period_id)
+    period_inputs_changed(report.period, now=now)
     return report
 
 
@@ -353,7 +353,7 @@ def report_accept(*, report: Report, user, now: dt.datetime) -> Report:
         changes=[_diff("status", Report.Status.SUBMITTED, Report.Status.ACCEPTED)],
     )
     report.refresh_from_db()
-    scorecards_queue(report.period_id)
+    period_inputs_changed(report.period, now=now)
     return report
 
 
@@ -386,4 +386,5 @@ def period_reopen(
         subject=f"{unit.code} {period.month:%Y-%m}",
         detail={"unit": unit.code, "month": f"{period.month:%Y-%m}", "until": until.isoformat()},
     )
+    period_inputs_changed(period, now=now)
     return reopening

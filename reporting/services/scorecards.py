@@ -45,7 +45,6 @@ from reporting.models import (
 from reporting.models.scorecards import GapNote, Status
 from reporting.selectors.progress import TaskProgress, task_progress
 from reporting.selectors.reports import expected_units
-from reporting.services.queueing import scorecards_queue
 from reporting.services.reports import periods_ensure
 
 HUNDRED = Decimal(100)
@@ -90,6 +89,9 @@ class _FieldSums:
 
 @transaction.atomic
 def scorecard_rollup(*, period: Period, now: dt.datetime) -> None:
+    # The changes seen before reading the inputs; the dirty mark is cleared at the end only if
+    # no change arrived since (reporting.services.staleness).
+    seen = Period.objects.filter(pk=period.pk).values_list("dirty_seq", flat=True).first()
     on = reference_date(period, now)
     policy = ScorecardPolicy.objects.filter(
         province_id=period.province_id
@@ -152,6 +154,7 @@ def scorecard_rollup(*, period: Period, now: dt.datetime) -> None:
         cards.append(card)
     FieldScorecard.objects.bulk_create(cards)
     _unit_cards(period, units, reports, per_unit, now=now)
+    Period.objects.filter(pk=period.pk, dirty_seq=seen).update(dirty_since=None)
 
 
 def field_status(mean, expected, overdue_count, overdue_share, policy) -> str:
@@ -245,12 +248,6 @@ def _unit_cards(period, units, reports, per_unit, *, now) -> None:
         card.rank = rows[index - 1].rank if same else index + 1
     UnitScorecard.objects.filter(period=period).delete()
     UnitScorecard.objects.bulk_create(rows)
-
-
-def scorecards_queue_for_province(province_id: int, *, today: dt.date) -> None:
-    """A target changed: recompute the province's current month."""
-    for period in Period.objects.filter(province_id=province_id, month=months_.first_day(today)):
-        scorecards_queue(period.pk)
 
 
 def periods_ensure_ahead(*, today: dt.date, months: int = 2) -> None:

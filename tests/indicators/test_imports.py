@@ -81,8 +81,15 @@ def test_good_excel_file_replaces_synthetic_figures(client, superuser):
     assert response.status_code == 200
     assert not response.context["result"].has_errors()
     assert not response.context["result"].has_validation_errors()
+    from reporting.models import Period
+
+    stale = Period.objects.filter(dirty_since__isnull=False)
+    assert not stale.exists()  # the preview changed nothing
     response = _confirm(client, response)
     assert response.status_code == 302
+    # the import marked stale every month whose gap or last rank reads 2020's results
+    assert stale.filter(province__code="quang-nam", month__year=2021).count() == 5
+    assert not stale.filter(month__year__lte=2020).exists()
     synthetic.refresh_from_db()
     assert synthetic.index_pct == Decimal("84.10")
     assert synthetic.is_synthetic is False

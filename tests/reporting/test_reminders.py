@@ -120,13 +120,21 @@ def test_submitted_units_are_not_reminded(world):
     }
 
 
-def test_overdue_notice_goes_to_the_unit_head_and_the_focal_agency(world):
+def test_overdue_notice_goes_to_the_unit_and_the_focal_agency(world):
     reminders_run(now=local(2030, 3, 26, 7, 59))
     assert kinds(world) == []
     reminders_run(now=local(2030, 3, 26, 8, 0))
     assert kinds(world) == [("a", "overdue"), ("b", "overdue")]
     to = {m.to[0] for m in mail.outbox}
-    assert to == {"head_a@people.example", "head.a@unit.example", "reviewer@people.example"}
+    # the units' reporters and head (their official e-mail only when they have none), and the
+    # focal agency as the policy says
+    assert to == {
+        "ra@people.example",
+        "rb@people.example",
+        "head_a@people.example",
+        "both@people.example",
+        "reviewer@people.example",
+    }
     reviewer = next(m for m in mail.outbox if m.to == ["reviewer@people.example"])
     assert "UBND xã A" in reviewer.body and "UBND xã B" in reviewer.body
     assert "/reports/board/" in reviewer.body
@@ -219,3 +227,46 @@ def test_two_concurrent_runs_send_one_email_per_person(settings):
         thread.join()
     to = [m.to[0] for m in mail.outbox]
     assert len(to) == len(set(to)) == 24
+
+
+def _without_accounts(unit):
+    from indicators.models import Membership
+
+    Membership.objects.filter(unit=unit).delete()
+
+
+def test_a_unit_without_accounts_is_reminded_at_its_official_address(world):
+    _without_accounts(world.a)  # A still has its official e-mail
+    reminders_run(now=local(2030, 3, 20, 8, 5))
+    to = {m.to[0] for m in mail.outbox}
+    assert "head.a@unit.example" in to
+    row = Reminder.objects.get(period=world.period, unit=world.a)
+    assert (row.status, row.recipients) == ("sent", ["head.a@unit.example"])
+
+
+def test_a_reminder_that_reaches_nobody_at_the_unit_fails_and_shows_on_the_board(world, client):
+    from django.urls import reverse
+
+    from reporting.selectors import units_without_address
+
+    _without_accounts(world.b)  # B has no official e-mail either
+    assert units_without_address(world.period) == [world.b]
+    report = reminders_run(now=local(2030, 3, 20, 8, 5))
+    row = Reminder.objects.get(period=world.period, unit=world.b)
+    assert (row.status, row.failure, row.sent_at) == ("failed", "no_recipient", None)
+    assert report.failed == 1
+    assert Reminder.objects.get(period=world.period, unit=world.a).status == "sent"
+    # the overdue notice still reaches the focal agency, and still fails for the unit
+    reminders_run(now=local(2030, 3, 26, 8, 5))
+    overdue = Reminder.objects.get(period=world.period, unit=world.b, kind="overdue")
+    assert overdue.status == "failed" and overdue.recipients == ["reviewer@people.example"]
+    client.force_login(world.users["reviewer"])
+    page = client.get(reverse("reporting:board", args=[world.period.pk])).content.decode()
+    assert "1 đơn vị không có địa chỉ nhận nhắc việc" in page and "UBND xã B" in page
+
+
+def test_the_dry_run_names_the_units_it_could_not_reach(world):
+    _without_accounts(world.b)
+    out = StringIO()
+    call_command("send_reminders", "--now", "2030-03-20T08:05", "--dry-run", stdout=out)
+    assert "NO ADDRESS (would fail): UBND xã B 03/2030 before_5" in out.getvalue()

@@ -50,3 +50,73 @@ def test_the_deadline_reads_as_people_say_it():
     moved = dt.datetime(2027, 2, 3, 14, 0, tzinfo=hcm)  # a deadline moved by an admin
     assert deadline_text(moved) == "trước 14:00 ngày 03/02/2027"
     assert deadline_text(dt.datetime(2026, 3, 1, 0, 0, tzinfo=hcm)).endswith("(hết ngày 28/02)")
+
+
+def test_the_stale_scorecard_sweep_runs_every_five_minutes():
+    sweep = PeriodicTask.objects.select_related("crontab").get(task="reporting.tasks.sweep_stale")
+    assert (sweep.crontab.minute, sweep.crontab.hour) == ("*/5", "*")
+    assert sweep.expire_seconds < 5 * 60
+
+
+def test_a_dying_worker_loses_no_task_and_no_message_comes_back_while_valid():
+    from reporting.services.reminders import BACKOFF_CAP
+
+    conf = celery_app.conf
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
+    timeout = conf.broker_transport_options["visibility_timeout"]
+    longest_expiry = max(t.expire_seconds for t in PeriodicTask.objects.filter(enabled=True))
+    assert timeout > longest_expiry and timeout > BACKOFF_CAP.total_seconds()
+
+
+def test_a_starting_worker_queues_one_catch_up(monkeypatch):
+    from celery.signals import worker_ready
+
+    from reporting import tasks
+
+    queued = []
+    monkeypatch.setattr(tasks.catch_up, "delay", lambda: queued.append("catch_up"))
+    worker_ready.send(sender=None)
+    assert queued == ["catch_up"]
+
+
+def test_the_catch_up_sends_pending_reminders_and_recomputes_stale_months(settings, caplog):
+    import logging
+
+    import time_machine
+    from django.core import mail
+
+    from reporting import tasks
+    from reporting.models import Period, Reminder
+    from reporting.services.queueing import rollups_in_process
+    from reporting.services.staleness import dirty_periods, periods_mark_dirty
+    from tests.reporting.world import build_world, local
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    world = build_world()
+    with rollups_in_process():
+        periods_mark_dirty(Period.objects.filter(pk=world.period.pk), now=local(2030, 3, 20))
+    with (
+        time_machine.travel(local(2030, 3, 20, 8, 30), tick=False),
+        caplog.at_level(logging.INFO, logger="reporting.tasks"),
+    ):
+        outcome = tasks.catch_up()
+    assert outcome["reminders"]["sent"] == len(mail.outbox) == 4
+    assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+    assert outcome["periods"] == 1 and not dirty_periods().exists()
+    (line,) = [r.getMessage() for r in caplog.records if "Catch-up" in r.getMessage()]
+    assert "sent=4" in line and "1 stale periods recomputed in" in line
+
+
+def test_each_task_logs_its_outcome_and_duration(caplog):
+    import logging
+
+    from reporting import tasks
+    from tests.reporting.world import build_world
+
+    world = build_world()
+    with caplog.at_level(logging.INFO, logger="reporting.tasks"):
+        tasks.rollup_period(world.period.pk)
+        tasks.sweep_stale()
+    lines = [r.getMessage() for r in caplog.records if r.name == "reporting.tasks"]
+    assert any(line.startswith("Roll-up of tinh-thu 2030-03: recomputed in") for line in lines)
+    assert any(line.startswith("Stale scorecards: 0 periods recomputed in") for line in lines)

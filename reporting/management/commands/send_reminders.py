@@ -26,6 +26,8 @@ class Command(BaseCommand):
         if dry_run:
             for email, items in report.planned:
                 self.stdout.write(f"{email}: {'; '.join(items)}")
+            for label in report.unreachable:
+                self.stdout.write(f"NO ADDRESS (would fail): {label}")
             self.stdout.write(f"{len(report.planned)} message(s) would be sent; none was.")
             return
         if report.locked_out:
