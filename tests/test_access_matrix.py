@@ -138,6 +138,8 @@ ADMIN_PAGES = {
     ("shared", "history"):        {"-":    f"{NO_STAFF} 200 200 200"},
     ("shared", "redirect"):       {"-":    f"{NO_STAFF} R   R   R"},
     ("shared", "import"):         {"-":    f"{NO_STAFF} 403 403 200"},
+    ("shared", "import_framework"): {"-":  f"{NO_STAFF} 403 403 200"},
+    ("shared", "export_framework"): {"-":  f"{NO_STAFF} 200 200 200"},
     ("shared", "process_import"): {"-":    f"{NO_STAFF} 405 405 405"},  # POST only
     ("shared", "export"):         {"-":    f"{NO_STAFF} 200 200 200"},
     ("superuser", "changelist"):  {"-":    f"{NO_STAFF} 403 403 200"},
@@ -378,7 +380,7 @@ def _url(key: str, variant: str, world) -> tuple[str, dict]:
         label, page = key.rsplit(":", 1)
         app_label, model_name = label.split(".")
         obj = _admin_object(label, variant, world)
-        if page in {"changelist", "add", "import", "process_import", "export"}:
+        if page in {"changelist", "add", "import", "process_import", "export", "import_framework"}:
             return reverse(f"admin:{app_label}_{model_name}_{page}"), {}
         assert obj is not None, f"no {label} row for variant {variant}"
         if page == "redirect":

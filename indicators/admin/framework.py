@@ -1,12 +1,23 @@
+import base64
 from decimal import Decimal
 
-from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators.admin.scoping import SharedReferenceAdmin
-from indicators.models import Criterion, Field, Methodology, Province
+from indicators.models import Criterion, Field, Methodology, Province, ScoreChannel
+from indicators.services.framework_io import framework_export, framework_import
+
+FRAMEWORK_SESSION_KEY = "framework_import"
 
 
 class FieldInlineFormSet(BaseInlineFormSet):
@@ -35,12 +46,123 @@ class FieldInline(admin.TabularInline):
     show_change_link = True
 
 
+class ScoreChannelInline(admin.TabularInline):
+    model = ScoreChannel
+    extra = 0
+    fields = ["code", "max_points", "source", "note"]
+
+
+class FrameworkImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("File"),
+        help_text=gettext_lazy(
+            "The scheme laid out as the Ministry's annex (XLSX or CSV): the scheme's decision, "
+            "code, level, years and points above a table Mã | Nội dung | Điểm tối đa. Export a "
+            "scheme to see the layout."
+        ),
+    )
+
+
 @admin.register(Methodology)
 class MethodologyAdmin(SharedReferenceAdmin):
-    list_display = ["decision", "level", "first_year", "last_year", "total_points", "n_criteria"]
+    list_display = [
+        "decision",
+        "level",
+        "first_year",
+        "last_year",
+        "total_points",
+        "n_criteria",
+        "export_link",
+    ]
     list_filter = ["level"]
     search_fields = ["decision", "code", "note"]
-    inlines = [FieldInline]
+    inlines = [FieldInline, ScoreChannelInline]
+    change_list_template = "admin/indicators/methodology_change_list.html"
+
+    @admin.display(description=gettext_lazy("criteria tree"))
+    def export_link(self, obj):
+        url = reverse("admin:indicators_methodology_export_framework", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, gettext_lazy("Export (XLSX)"))
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"has_import_permission": request.user.is_superuser}
+        return super().changelist_view(request, {**(extra_context or {}), **extra})
+
+    def get_urls(self):
+        own = [
+            path(
+                "import-framework/",
+                self.admin_site.admin_view(self.import_view),
+                name="indicators_methodology_import_framework",
+            ),
+            path(
+                "<int:pk>/export-framework/",
+                self.admin_site.admin_view(self.export_view),
+                name="indicators_methodology_export_framework",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def export_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        scheme = get_object_or_404(Methodology, pk=pk)
+        response = HttpResponse(
+            framework_export(scheme),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="khung-{scheme.code}.xlsx"'
+        return response
+
+    def import_view(self, request):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        form, report = FrameworkImportForm(), None
+        if request.method == "POST" and request.POST.get("action") == "confirm":
+            pending = request.session.pop(FRAMEWORK_SESSION_KEY, None)
+            if not pending:
+                messages.error(request, _("Nothing to import: upload the file again."))
+                return redirect(request.path)
+            report = framework_import(
+                content=base64.b64decode(pending["content"]),
+                filename=pending["name"],
+                dry_run=False,
+            )
+            if report.ok:
+                messages.success(
+                    request,
+                    _(
+                        "Scheme %(decision)s imported: %(fields)s fields, %(criteria)s criteria, "
+                        "%(sub)s sub-criteria."
+                    )
+                    % {
+                        "decision": report.meta["decision"],
+                        "fields": len(report.fields),
+                        "criteria": report.n_criteria,
+                        "sub": report.n_subcriteria,
+                    },
+                )
+                return redirect("admin:indicators_methodology_changelist")
+        elif request.method == "POST":
+            request.session.pop(FRAMEWORK_SESSION_KEY, None)
+            form = FrameworkImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                content = upload.read()
+                report = framework_import(content=content, filename=upload.name, dry_run=True)
+                if report.ok:
+                    request.session[FRAMEWORK_SESSION_KEY] = {
+                        "name": upload.name,
+                        "content": base64.b64encode(content).decode(),
+                    }
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Import a scheme's criteria tree"),
+            "form": form,
+            "report": report,
+        }
+        return TemplateResponse(request, "admin/indicators/framework_import.html", context)
 
 
 class CriterionInlineFormSet(BaseInlineFormSet):

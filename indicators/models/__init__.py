@@ -1,4 +1,4 @@
-from indicators.models.framework import Criterion, Field, FieldCode, Methodology
+from indicators.models.framework import Criterion, Field, FieldCode, Methodology, ScoreChannel
 from indicators.models.geography import Province
 from indicators.models.plans import FieldTarget, Indicator, IndicatorTarget, Plan, Task
 from indicators.models.results import FieldResult, NationalResult, NationalStatistic
@@ -15,6 +15,7 @@ __all__ = [
     "IndicatorTarget",
     "Membership",
     "Methodology",
+    "ScoreChannel",
     "NationalResult",
     "NationalStatistic",
     "Plan",

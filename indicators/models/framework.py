@@ -209,3 +209,37 @@ class Criterion(models.Model):
                 field_id=self.field_id, parent__isnull=True
             )
         return None, Criterion.objects.none()
+
+
+class ScoreChannel(models.Model):
+    """How a scheme's points split between the Ministry's appraisal of the self-assessment and
+    the surveys (PAR 2023 under 876/QĐ-BNV: 61.50 + SIPAS 10 + leaders' survey 22 +
+    socio-economic impact 6.50 = 100; indicators/data/channel_max_876.csv)."""
+
+    class Code(models.TextChoices):
+        APPRAISAL = "appraisal", _("appraisal of the self-assessment")
+        SIPAS = "sipas", _("citizen satisfaction survey (SIPAS)")
+        LEADERS = "leaders_survey", _("survey of leaders and managers")
+        IMPACT = "socio_economic", _("impact on socio-economic development")
+
+    methodology = models.ForeignKey(
+        Methodology, verbose_name=_("scheme"), on_delete=models.CASCADE, related_name="channels"
+    )
+    code = models.CharField(_("channel"), max_length=20, choices=Code.choices)
+    max_points = models.DecimalField(_("maximum points"), **POINTS)
+    source = models.TextField(_("source"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("scoring channel")
+        verbose_name_plural = _("scoring channels")
+        ordering = ["methodology", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["methodology", "code"], name="channel_unique_code"),
+            models.CheckConstraint(
+                condition=Q(max_points__gte=0), name="channel_max_points_not_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.methodology}: {self.get_code_display()} {self.max_points}"

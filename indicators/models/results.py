@@ -24,6 +24,16 @@ class Provenance(models.Model):
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
     source = models.TextField(_("source"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    imported_from = models.CharField(_("imported from file"), max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -152,6 +162,16 @@ class NationalStatistic(models.Model):
     status = models.CharField(_("status"), max_length=60, blank=True)
     source = models.TextField(_("source"), blank=True)
     note = models.TextField(_("note"), blank=True)
+    imported_from = models.CharField(_("imported from file"), max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("national statistic")

@@ -25,6 +25,7 @@ from indicators.models import (
     NationalResult,
     NationalStatistic,
     Province,
+    ScoreChannel,
 )
 from indicators.selectors import methodology_for_year, province_by_name
 
@@ -78,6 +79,7 @@ def par_data_load() -> LoadReport:
     report = LoadReport()
     report.add("provinces", _load_provinces())
     report.add("schemes", _load_schemes())
+    report.add("scoring channels", _load_channels())
     report.add("national results", _load_national_results())
     report.add("field results", _load_field_results())
     report.add("national statistics", _load_national_statistics())
@@ -193,6 +195,47 @@ def _load_schemes() -> int:
     return len(rows)
 
 
+# Which scheme each row of channel_max_876.csv describes, by the start of its scheme column.
+CHANNEL_SCHEMES = {"876/QĐ-BNV (original": "qd876", "2024 amended provincial set": "qd876-2024"}
+CHANNEL_CODES = {
+    "moha-appraised": ScoreChannel.Code.APPRAISAL,
+    "sipas": ScoreChannel.Code.SIPAS,
+    "leaders/managers survey": ScoreChannel.Code.LEADERS,
+    "impact on socio-economic": ScoreChannel.Code.IMPACT,
+}
+
+
+def _load_channels() -> int:
+    """The published split of the 100 points into channels, and the one field maximum found
+    for the 2024 set (field 1: 9.5). Rows marked NOT FOUND or derived checks load nothing."""
+    count = 0
+    for row in read_csv("channel_max_876.csv"):
+        value = _decimal(row["max_points"])
+        code = next(
+            (c for prefix, c in CHANNEL_SCHEMES.items() if row["scheme"].startswith(prefix)), None
+        )
+        if value is None or code is None or row["status"] != "reported":
+            continue
+        scheme = Methodology.objects.get(code=code)
+        component = row["component"].lower()
+        if row["component_kind"] == "channel":
+            channel = next((c for key, c in CHANNEL_CODES.items() if key in component), None)
+            if channel is None:
+                raise ValueError(f"Unknown channel {row['component']!r} in channel_max_876.csv")
+            ScoreChannel.objects.update_or_create(
+                methodology=scheme,
+                code=channel,
+                defaults={"max_points": value, "source": row["source_url"], "note": row["note"]},
+            )
+            count += 1
+        elif row["component_kind"] == "field" and component.startswith("field 1:"):
+            Field.objects.filter(methodology=scheme, number=1).update(
+                max_points=value, source=row["source_url"]
+            )
+            count += 1
+    return count
+
+
 # --- published results -------------------------------------------------------------------
 
 REPORTED, DERIVED = 2, 1
@@ -234,7 +277,11 @@ class _Merged:
 
 def _load_national_results() -> int:
     merged: dict[tuple[int, str], _Merged] = {}
-    for name in ("results.csv", "results_additions_2016_2024.csv"):
+    for name in (
+        "results.csv",
+        "results_additions_2016_2024.csv",
+        "results_additions_2014_2024_b.csv",
+    ):
         for row in read_csv(name):
             key = (int(row["year"]), row["province"])
             item = merged.setdefault(key, _Merged())

@@ -31,42 +31,8 @@ def _upload(client, url: str, name: str, content: bytes, extension: str):
     )
 
 
-def _confirm(client, response):
-    confirm = response.context["confirm_form"]
-    data = {name: field.initial for name, field in confirm.fields.items()}
-    data.update(confirm.initial)
-    return client.post(reverse("admin:indicators_nationalresult_process_import"), data)
-
-
-CSV_HEADER = "year,province,index_pct,rank,source\n"
-
-
-def test_bad_row_lists_errors_and_imports_nothing(client, superuser):
-    client.force_login(superuser)
-    before = list(NationalResult.objects.filter(year=2020).values_list("province", "index_pct"))
-    url = reverse("admin:indicators_nationalresult_import")
-    content = (
-        CSV_HEADER
-        + "2020,Quang Nam,84.10,30,MoHA 2021\n"
-        + "2020,Atlantis,80.00,31,MoHA 2021\n"  # unknown province
-        + "2020,An Giang,180.5,12,MoHA 2021\n"  # not a percentage
-    ).encode()
-    response = _upload(client, url, "moha.csv", content, "csv")
-    assert response.status_code == 200
-    result = response.context["result"]
-    assert result.has_validation_errors()
-    invalid = {row.number: row for row in result.invalid_rows}
-    assert set(invalid) == {2, 3}
-    page = response.content.decode()
-    assert "Atlantis" in page
-    assert "Không rõ tỉnh" in page  # our message, in Vietnamese
-    assert "100" in str(invalid[3].error_dict)
-    assert "confirm_form" not in response.context or response.context["confirm_form"] is None
-    after = list(NationalResult.objects.filter(year=2020).values_list("province", "index_pct"))
-    assert after == before
-
-
 def test_good_excel_file_replaces_synthetic_figures(client, superuser):
+    """The admin's Import page: preview (nothing written), then confirm."""
     client.force_login(superuser)
     synthetic = NationalResult.objects.get(year=2020, province__code="quang-nam")
     assert synthetic.is_synthetic
@@ -77,15 +43,20 @@ def test_good_excel_file_replaces_synthetic_figures(client, superuser):
     buffer = io.BytesIO()
     book.save(buffer)
     url = reverse("admin:indicators_nationalresult_import")
-    response = _upload(client, url, "moha.xlsx", buffer.getvalue(), "xlsx")
+    response = client.post(
+        url, {"file": SimpleUploadedFile("moha.xlsx", buffer.getvalue()), "action": "preview"}
+    )
     assert response.status_code == 200
-    assert not response.context["result"].has_errors()
-    assert not response.context["result"].has_validation_errors()
+    report = response.context["report"]
+    assert report.ok and report.counts["replaces_synthetic"] == 1
+    assert "thay thế số liệu giả lập" in response.content.decode()
     from reporting.models import Period
 
     stale = Period.objects.filter(dirty_since__isnull=False)
     assert not stale.exists()  # the preview changed nothing
-    response = _confirm(client, response)
+    synthetic.refresh_from_db()
+    assert synthetic.is_synthetic
+    response = client.post(url, {"action": "confirm"})
     assert response.status_code == 302
     # the import marked stale every month whose gap or last rank reads 2020's results
     assert stale.filter(province__code="quang-nam", month__year=2021).count() == 5
@@ -94,6 +65,8 @@ def test_good_excel_file_replaces_synthetic_figures(client, superuser):
     assert synthetic.index_pct == Decimal("84.10")
     assert synthetic.is_synthetic is False
     assert synthetic.status == "reported"
+    assert (synthetic.imported_from, synthetic.imported_by) == ("moha.xlsx", superuser)
+    assert synthetic.imported_at is not None
 
 
 def test_province_admin_cannot_import_results(client, qn_province_admin):

@@ -145,3 +145,27 @@ def test_loading_twice_changes_nothing():
     par_data_load()
     demo_load()
     assert _snapshot() == before
+
+
+def test_the_point_split_of_par_2023_and_the_third_pass_of_results_are_loaded():
+    from indicators.models import Field, ScoreChannel
+
+    channels = dict(
+        ScoreChannel.objects.filter(methodology__code="qd876").values_list("code", "max_points")
+    )
+    assert channels == {
+        "appraisal": Decimal("61.50"),
+        "sipas": Decimal("10.00"),
+        "leaders_survey": Decimal("22.00"),
+        "socio_economic": Decimal("6.50"),
+    }
+    assert sum(channels.values()) == 100
+    assert Field.objects.get(methodology__code="qd876-2024", number=1).max_points == Decimal("9.5")
+    hoa_binh = NationalResult.objects.get(year=2024, province__code="hoa-binh")
+    assert (hoa_binh.index_pct, hoa_binh.rank) == (Decimal("88.18"), 37)
+    assert hoa_binh.status == "reported"
+    # a secondary compilation is not "reported"
+    assert NationalResult.objects.get(year=2024, province__code="lam-dong").status == "derived"
+    # two reported figures disagree: the first stays, the other is kept in the note
+    hai_phong = NationalResult.objects.get(year=2023, province__code="hai-phong")
+    assert hai_phong.index_pct == Decimal("91.87") and "91.81" in hai_phong.note

@@ -122,6 +122,15 @@ def stop(worker: subprocess.Popen, sig=signal.SIGTERM) -> str:
     return output or ""
 
 
+def chaos_record(line: str) -> None:
+    """A chaos run's counts, printed at the end of .ci/run (test-output/chaos-counts.txt)."""
+    output = os.path.join(ROOT, "test-output")
+    os.makedirs(output, exist_ok=True)
+    with open(os.path.join(output, "chaos-counts.txt"), "a", encoding="utf-8") as counts:
+        counts.write(line + "\n")
+    print(line)
+
+
 def wait_for(condition, *, timeout: float = 60, what: str = "") -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -260,7 +269,7 @@ def test_a_worker_killed_mid_run_then_restarted_sends_each_reminder_once(world, 
             output = stop(worker)
     assert "Catch-up on worker start" in output
     per_person = Counter(rcpt for rcpt, _ in sink.received)
-    print(
+    chaos_record(
         f"kill -9 mid fan-out: sent {len(per_person)}, expected 16, "
         f"duplicates {sum(n - 1 for n in per_person.values())}, lost {16 - len(per_person)}, "
         f"caught up {caught_up:.1f}s after the restart"

@@ -24,6 +24,7 @@ from tests.integration.test_celery_worker import (
     Sink,
     _database_url,
     _free_port,
+    chaos_record,
     start_worker,
     stop,
     wait_for,
@@ -189,7 +190,7 @@ def test_the_broker_stopped_while_an_old_month_changes_then_the_sweep_fixes_it(l
         worker_log = stop(worker)
         redis.stop()
     counted = UnitScorecard.objects.filter(period=old, submitted=1).count()
-    print(
+    chaos_record(
         f"broker down during {units} submits ({submit_seconds:.1f}s): recomputed "
         f"{len(stale)} months, expected {len(stale)}; submissions counted {counted}, "
         f"expected {units}, lost {units - counted}; fixed {fixed_after:.1f}s after Redis "
@@ -228,7 +229,7 @@ def test_two_beat_processes_send_no_duplicate_email(live_world, purge_queue):
     assert all("send_reminders" in log for log in logs)  # both beats really sent ticks
     per_person = Counter(rcpt for rcpt, _ in sink.received)
     expected = 4 + 6  # ra, rb, head_a, both, and one reporter per extra unit
-    print(
+    chaos_record(
         f"two beats: sent {sum(per_person.values())}, expected {expected}, "
         f"duplicates {sum(n - 1 for n in per_person.values())}, "
         f"lost {expected - len(per_person)}"
@@ -297,6 +298,8 @@ def test_a_dropped_database_connection_does_not_fail_the_next_request(postgres, 
     finally:
         web.send_signal(signal.SIGTERM)
         output, _ = web.communicate(timeout=20)
-    print(f"dropped {dropped} connection(s); the next request answered {status}")
+    chaos_record(
+        f"PostgreSQL connection dropped: {dropped} dropped, the next request answered {status}"
+    )
     assert dropped >= 1
     assert status == 200 and '"database": "ok"' in body, body + output
