@@ -32,7 +32,15 @@ def changed_scope(obj) -> tuple[list[int] | None, dt.date | None]:
 
 
 def objects_changed(*, sender, objects: Iterable) -> None:
-    """Announce one change covering all `objects` (an admin save, delete or import)."""
+    """Announce one change covering all `objects` (an admin save, delete or import). Published
+    results and statistics also invalidate every province's cached ranking."""
+    from indicators.models import FieldResult, NationalResult, NationalStatistic
+    from par_portal.cache import RESULTS, bump
+
+    objects = list(objects)
+    if any(isinstance(o, NationalResult | FieldResult | NationalStatistic) for o in objects):
+        bump([RESULTS])
+    objects = [o for o in objects if not isinstance(o, NationalStatistic)]
     scopes = [changed_scope(obj) for obj in objects]
     if not scopes:
         return

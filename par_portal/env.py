@@ -74,3 +74,14 @@ def parse_email_url(value: str) -> dict:
             EMAIL_TIMEOUT=int(query.get("timeout", ["30"])[0]),
         )
     return config
+
+
+def redis_neighbour(broker_url: str) -> str:
+    """The broker's Redis server on the next database (redis://h:6379/0 → redis://h:6379/1),
+    so that clearing the cache never touches the queues; '' when the broker is not Redis."""
+    if not broker_url.startswith(("redis://", "rediss://")):
+        return ""
+    base, _, database = broker_url.rpartition("/")
+    if not database.isdigit() or base.endswith(("redis:/", "rediss:/")):
+        return broker_url.rstrip("/") + "/1"
+    return f"{base}/{(int(database) + 1) % 16}"

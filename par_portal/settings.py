@@ -10,7 +10,13 @@ from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from par_portal.env import parse_bool, parse_database_url, parse_email_url, parse_list
+from par_portal.env import (
+    parse_bool,
+    parse_database_url,
+    parse_email_url,
+    parse_list,
+    redis_neighbour,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -188,6 +194,17 @@ _email = parse_email_url(os.environ.get("EMAIL_URL", "console://"))
 EMAIL_BACKEND = _email.pop("EMAIL_BACKEND")
 globals().update(_email)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "PAR Portal <no-reply@par-portal.local>")
+
+# The dashboards' cache (par_portal/cache.py): Redis when CACHE_URL is set, or by default the
+# broker's Redis server on the next database; local memory when embedded (one process).
+CACHE_URL = os.environ.get("CACHE_URL", "") or redis_neighbour(
+    os.environ.get("CELERY_BROKER_URL", "")
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "par-portal"}
+}
 
 # Celery: with CELERY_BROKER_URL set, tasks go to Redis and real worker/beat processes;
 # without it they run in-process (the embedded default of `make run`).

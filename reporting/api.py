@@ -9,11 +9,11 @@ from django.http import JsonResponse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from indicators import rankings
 from indicators import selectors as ind
 from indicators.models import FieldCode
 from par_portal.params import choice_param, code_param, month_param, query_params, year_param
 from reporting.api_schema import SCHEMA
+from reporting.selectors import cached
 from reporting.selectors import dashboards as boards
 from reporting.services.tokens import api_token_user
 
@@ -49,13 +49,10 @@ def api_view(function):
 @query_params("province", "year", "field")
 @api_view
 def ranking(request, province):
-    default = ind.latest_year_with_results(province) or 0
+    default = cached.latest_year_with_results(province) or 0
     year = year_param(request, default)
     field_code = choice_param(request, "field", FieldCode.values)
-    target_rank = rankings.ranking_target_rank(province, year, field_code)
-    result = rankings.ranking(
-        year=year, own=province, field_code=field_code, target_rank=target_rank
-    )
+    result = cached.ranking(province, year, field_code)
     return JsonResponse(
         {
             "province": province.code,
@@ -84,7 +81,7 @@ def ranking(request, province):
 @query_params("province")
 @api_view
 def trend(request, province):
-    data = rankings.trend(province)
+    data = cached.trend(province)
     return JsonResponse(
         {
             "province": province.code,
@@ -118,7 +115,7 @@ def targets(request, province):
     period = boards.month_period(province, month) if month else boards.current_period(province)
     if period is None:
         return _error(404, "no such reporting month")
-    index = rankings.index_standing(province, period.month.year)
+    index = cached.index_standing(province, period.month.year)
     return JsonResponse(
         {
             "province": province.code,
@@ -163,7 +160,7 @@ def targets(request, province):
                     "mean_done_pct": _num(c.mean_done_pct),
                     "expected_pct": _num(c.expected_pct),
                 }
-                for c in boards.field_cards(period)
+                for c in cached.field_cards(period)
             ],
         }
     )
@@ -175,7 +172,7 @@ def units(request, province):
     current = boards.current_period(province)
     default = current.month.year if current else timezone.localdate().year
     year = year_param(request, default)
-    heat = boards.heatmap(province, year, now=timezone.now())
+    heat = cached.heatmap(province, year, now=timezone.now())
     return JsonResponse(
         {
             "province": province.code,
@@ -190,7 +187,7 @@ def units(request, province):
                     "tasks_done": r["tasks_done"],
                     "tasks_overdue": r["tasks_overdue"],
                 }
-                for r in boards.units_league(province, year)
+                for r in cached.units_league(province, year)
             ],
             "months": [f"{p.month:%Y-%m}" for p in heat["periods"]],
             "heatmap": [

@@ -10,17 +10,15 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 
-from indicators import rankings
-from indicators import selectors as ind
 from par_portal.excel import append_row
 from reporting.models import Period
-from reporting.selectors import dashboards as boards
+from reporting.selectors import cached
 
 
 def brief_data(period: Period, *, now: dt.datetime) -> dict:
     province = period.province
-    plan = ind.plan_for(province, period.month.year)
-    index = rankings.index_standing(province, period.month.year)
+    plan = cached.plan_for(province, period.month.year)
+    index = cached.index_standing(province, period.month.year)
     standing = index.ranking if index else None
     own_rows = [r for r in standing.rows if r.is_own] if standing else []
     return {
@@ -29,9 +27,9 @@ def brief_data(period: Period, *, now: dt.datetime) -> dict:
         "standing": standing,
         "index": index,
         "own_rows": own_rows,
-        "cards": list(boards.field_cards(period)),
-        "league": boards.units_league(province, period.month.year),
-        "heatmap": boards.heatmap(province, period.month.year, now=now),
+        "cards": list(cached.field_cards(period)),
+        "league": cached.units_league(province, period.month.year),
+        "heatmap": cached.heatmap(province, period.month.year, now=now),
         "now": now,
     }
 

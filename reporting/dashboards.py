@@ -10,13 +10,13 @@ from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from indicators import rankings
 from indicators import selectors as ind
-from indicators.models import FieldCode, NationalResult, SecurityEvent
+from indicators.models import FieldCode, SecurityEvent
 from indicators.services.audit import security_event_record
 from par_portal.params import choice_param, code_param, month_param, query_params, year_param
 from reporting.brief import brief_data, brief_workbook
 from reporting.models import Period
+from reporting.selectors import cached
 from reporting.selectors import dashboards as boards
 
 SORTS = {
@@ -56,14 +56,11 @@ def _period(province, request) -> Period | None:
 @query_params("province", "year", "field", "sort")
 def ranking(request):
     province = _province(request)
-    years = list(NationalResult.objects.order_by("-year").values_list("year", flat=True).distinct())
-    default = ind.latest_year_with_results(province) or (years[0] if years else 0)
+    years = cached.result_years()
+    default = cached.latest_year_with_results(province) or (years[0] if years else 0)
     year = year_param(request, default)
     field_code = choice_param(request, "field", FieldCode.values)
-    target_rank = rankings.ranking_target_rank(province, year, field_code)
-    result = rankings.ranking(
-        year=year, own=province, field_code=field_code, target_rank=target_rank
-    )
+    result = cached.ranking(province, year, field_code)
     sort = choice_param(request, "sort", SORTS, "rank")
     rows = sorted(result.rows, key=SORTS[sort])
     chart = {
@@ -105,7 +102,7 @@ def ranking(request):
 @query_params("province")
 def trend(request):
     province = _province(request)
-    data = rankings.trend(province)
+    data = cached.trend(province)
     chart = {
         "years": data.years,
         "series": [
@@ -148,9 +145,9 @@ def trend(request):
 def targets(request):
     province = _province(request)
     period = _period(province, request)
-    cards = list(boards.field_cards(period)) if period else []
-    plan = ind.plan_for(province, period.month.year) if period else None
-    index = rankings.index_standing(province, period.month.year) if period else None
+    cards = list(cached.field_cards(period)) if period else []
+    plan = cached.plan_for(province, period.month.year) if period else None
+    index = cached.index_standing(province, period.month.year) if period else None
     return render(
         request,
         "reporting/dashboards/targets.html",
@@ -160,7 +157,7 @@ def targets(request):
             "cards": cards,
             "plan": plan,
             "index": index,
-            "indicators": boards.indicator_cards(period) if period else [],
+            "indicators": cached.indicator_cards(period) if period else [],
             "periods": Period.objects.filter(province=province).order_by("-month"),
             "tab": "targets",
         },
@@ -204,8 +201,8 @@ def units(request):
             "province": province,
             "year": year,
             "years": years,
-            "league": boards.units_league(province, year),
-            "heatmap": boards.heatmap(province, year, now=now),
+            "league": cached.units_league(province, year),
+            "heatmap": cached.heatmap(province, year, now=now),
             "tab": "units",
         },
     )

@@ -130,3 +130,13 @@ def superuser(db):
 def outsider(db):
     """Logged in, but a member of nothing."""
     return get_user_model().objects.create_user("nobody-t", password="pw-for-tests-1")
+
+
+@pytest.fixture(autouse=True)
+def empty_dashboard_cache():
+    """Each test's database is rolled back, so no cached figure may outlive the test that
+    computed it (ids are reused)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

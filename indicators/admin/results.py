@@ -174,7 +174,7 @@ class FieldResultAdmin(PublishedResultAdmin):
 
 
 @admin.register(NationalStatistic)
-class NationalStatisticAdmin(ImportPageMixin, SharedReferenceAdmin):
+class NationalStatisticAdmin(InputsChangedMixin, ImportPageMixin, SharedReferenceAdmin):
     import_kind = STATS
     readonly_fields = ["imported_from", "imported_by", "imported_at"]
     list_display = ["year", "metric", "value", "status"]

@@ -609,6 +609,5 @@ def _write(report: ImportReport, *, user) -> None:
             defaults["is_synthetic"] = False
         obj, _created = model.objects.update_or_create(**_lookup(report, row), defaults=defaults)
         saved.append(obj)
-    if report.kind != STATS:  # statistics feed no scorecard
-        objects_changed(sender=results_import, objects=saved)
+    objects_changed(sender=results_import, objects=saved)  # statistics: the ranking's cache
     report.imported = True

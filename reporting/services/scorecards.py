@@ -34,6 +34,7 @@ from django.utils import timezone
 from indicators.models import FieldResult, Province
 from indicators.selectors import field_target, lineage
 from par_portal import months as months_
+from par_portal.cache import bump, province_scope
 from reporting.models import (
     FieldScorecard,
     Period,
@@ -155,6 +156,7 @@ def scorecard_rollup(*, period: Period, now: dt.datetime) -> None:
     FieldScorecard.objects.bulk_create(cards)
     _unit_cards(period, units, reports, per_unit, now=now)
     Period.objects.filter(pk=period.pk, dirty_seq=seen).update(dirty_since=None)
+    bump([province_scope(period.province_id)])  # new scorecards: the dashboards' cache
 
 
 def field_status(mean, expected, overdue_count, overdue_share, policy) -> str:

@@ -22,6 +22,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from par_portal import months
+from par_portal.cache import RESULTS, bump, province_scope
 from reporting.models import Period
 from reporting.services.queueing import rollups_deferred, scorecards_queue
 
@@ -35,6 +36,8 @@ def periods_mark_dirty(periods: QuerySet[Period], *, now: dt.datetime) -> list[i
     Period.objects.filter(pk__in=ids).update(
         dirty_since=Coalesce(F("dirty_since"), Value(now)), dirty_seq=F("dirty_seq") + 1
     )
+    provinces = set(Period.objects.filter(pk__in=ids).values_list("province_id", flat=True))
+    bump(province_scope(pk) for pk in provinces)  # the dashboards' cache, after the commit
     if not rollups_deferred():
         scorecards_queue(ids)
     return ids
@@ -52,6 +55,8 @@ def province_inputs_changed(
 ) -> list[int]:
     """Framework data changed (targets, tasks, units, results): the provinces' periods from the
     month `since` (every month if None); `province_ids` None means every province."""
+    # the provinces' cached figures go stale even where no month is marked (targets, ranks)
+    bump([RESULTS] if province_ids is None else [province_scope(p) for p in province_ids])
     periods = Period.objects.all()
     if province_ids is not None:
         periods = periods.filter(province_id__in=list(province_ids))

@@ -1,0 +1,101 @@
+"""The dashboards' reads, cached (par_portal.cache): the pages, the API and the brief call these,
+so a figure is computed once per province version and shown the same everywhere. Keys carry
+the province's version and the published results' version, so a write invalidates them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from indicators import rankings
+from indicators import selectors as ind
+from indicators.models import NationalResult, Province
+from par_portal.cache import RESULTS, cached, province_scope
+from reporting.models import Period
+from reporting.selectors import dashboards as boards
+
+
+def _scopes(province: Province) -> list[str]:
+    return [province_scope(province.pk), RESULTS]
+
+
+def result_years() -> list[int]:
+    return cached(
+        ("years",),
+        [RESULTS],
+        lambda: list(
+            NationalResult.objects.order_by("-year").values_list("year", flat=True).distinct()
+        ),
+    )
+
+
+def ranking(province: Province, year: int, field_code: str | None) -> rankings.Ranking:
+    def compute():
+        target_rank = rankings.ranking_target_rank(province, year, field_code)
+        return rankings.ranking(
+            year=year, own=province, field_code=field_code, target_rank=target_rank
+        )
+
+    return cached(("ranking", province.pk, year, field_code), _scopes(province), compute)
+
+
+def latest_year_with_results(province: Province) -> int | None:
+    return (
+        cached(
+            ("latest-year", province.pk),
+            _scopes(province),
+            lambda: ind.latest_year_with_results(province) or 0,
+        )
+        or None
+    )
+
+
+def trend(province: Province) -> rankings.Trend:
+    return cached(("trend", province.pk), _scopes(province), lambda: rankings.trend(province))
+
+
+def index_standing(province: Province, plan_year: int):
+    return cached(
+        ("index", province.pk, plan_year),
+        _scopes(province),
+        lambda: rankings.index_standing(province, plan_year),
+    )
+
+
+def plan_for(province: Province, year: int):
+    return cached(
+        ("plan", province.pk, year), _scopes(province), lambda: ind.plan_for(province, year)
+    )
+
+
+def field_cards(period: Period) -> list:
+    province = period.province
+    return cached(("cards", period.pk), _scopes(province), lambda: list(boards.field_cards(period)))
+
+
+def indicator_cards(period: Period) -> list:
+    return cached(
+        ("indicators", period.pk),
+        _scopes(period.province),
+        lambda: boards.indicator_cards(period),
+    )
+
+
+def units_league(province: Province, year: int) -> list[dict]:
+    return cached(
+        ("league", province.pk, year),
+        _scopes(province),
+        lambda: boards.units_league(province, year),
+    )
+
+
+def heatmap(province: Province, year: int, *, now: dt.datetime) -> dict:
+    """States move with the clock too (a missing report becomes overdue at midnight): keyed by
+    the local hour as well."""
+    hour = timezone.localtime(now).strftime("%Y%m%d%H")
+    return cached(
+        ("heatmap", province.pk, year, hour),
+        _scopes(province),
+        lambda: boards.heatmap(province, year, now=now),
+    )

@@ -1,0 +1,91 @@
+"""The dashboards' cache is never stale: after each kind of write (a target change, a roll-up,
+a review, an import) the next page shows the new figure; and a warm page asks the database for
+less. The writes run their on-commit hooks, which is when the versions are bumped."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from indicators.hooks import objects_changed
+from indicators.models import FieldTarget, NationalResult
+from indicators.services.results_import import results_import
+from reporting.models import Report
+from reporting.services import report_accept, report_return
+from reporting.services.scorecards import scorecard_rollup
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def committee(client):
+    client.force_login(get_user_model().objects.get(username="dn.committee"))
+    return client
+
+
+def _state(client, period, unit_id):
+    heatmap = client.get(reverse("dashboards:units")).context["heatmap"]
+    column = [p.pk for p in heatmap["periods"]].index(period.pk)
+    row = next(r for r in heatmap["rows"] if r["unit"].pk == unit_id)
+    return row["cells"][column]
+
+
+def test_a_target_change_a_rollup_and_a_review_show_at_once(
+    committee, django_capture_on_commit_callbacks
+):
+    commit = django_capture_on_commit_callbacks
+    context = committee.get(reverse("dashboards:targets")).context
+    period = context["period"]
+    card = next(c for c in context["cards"] if c.field.code == "procedures")
+    target = FieldTarget.objects.filter(
+        plan__province__code="da-nang-2025", field__code="procedures"
+    ).first()
+    target.best_rank = (card.target_rank or 2) + 1
+    with commit(execute=True):
+        target.save()
+        objects_changed(sender=None, objects=[target])
+        scorecard_rollup(period=period, now=period.due_at + dt.timedelta(days=3))
+    cards = committee.get(reverse("dashboards:targets")).context["cards"]
+    assert next(c for c in cards if c.field.code == "procedures").target_rank == target.best_rank
+
+    report = Report.objects.filter(period=period, status="submitted").first()
+    reviewer = get_user_model().objects.get(username="dn.reviewer")
+    assert _state(committee, period, report.unit_id) != "returned"
+    with commit(execute=True):
+        report_return(report=report, user=reviewer, note="Bổ sung", now=report.submitted_at)
+    assert _state(committee, period, report.unit_id) == "returned"
+    other = Report.objects.filter(period=period, status="submitted").first()
+    with commit(execute=True):
+        report_accept(report=other, user=reviewer, now=other.submitted_at)
+    assert _state(committee, period, other.unit_id) == "accepted"
+
+
+def test_an_import_of_results_shows_on_the_ranking_at_once(
+    committee, django_capture_on_commit_callbacks
+):
+    url = reverse("dashboards:ranking")
+    year = committee.get(url).context["year"]
+    row = NationalResult.objects.filter(year=year).exclude(province__code="da-nang-2025").first()
+    content = f"Tỉnh;Chỉ số;Xếp hạng\n{row.province.name_vi};99,99;1\n".encode()
+    with django_capture_on_commit_callbacks(execute=True):
+        report = results_import(
+            content=content, filename=f"{year}.csv", kind="index", dry_run=False
+        )
+    assert report.ok
+    shown = {r.province.pk: r.value for r in committee.get(url).context["ranking"].rows}
+    assert shown[row.province.pk] == Decimal("99.99")
+
+
+def test_a_warm_dashboard_asks_the_database_for_less(committee):
+    url = reverse("dashboards:targets")
+    with CaptureQueriesContext(connection) as cold:
+        committee.get(url)
+    with CaptureQueriesContext(connection) as warm:
+        committee.get(url)
+    assert len(warm) < len(cold)
