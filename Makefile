@@ -54,8 +54,14 @@ restore: $(STAMP)
 	$(BIN)/python manage.py restore $(BACKUP)
 
 # Speed is measured here, never asserted in tests.
+# Pages under load: gunicorn on PostgreSQL (a scratch database par_bench unless BENCH_DATABASE_URL),
+# the demo plus generate_load_data; writes BENCHMARKS.md (tests/bench/pages.py).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/par_bench
 bench: $(STAMP)
 	$(BIN)/python tests/bench/bench.py
+	psql "$(BENCH_DATABASE_URL:/par_bench=/postgres)" -qc "CREATE DATABASE par_bench" 2>/dev/null || true
+	DATABASE_URL=$(BENCH_DATABASE_URL) CELERY_BROKER_URL=$${CELERY_BROKER_URL:-redis://127.0.0.1:6379/12} \
+	  CACHE_URL=$${CACHE_URL:-redis://127.0.0.1:6379/13} $(BIN)/python tests/bench/pages.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -1,4 +1,4 @@
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.views.i18n import set_language as django_set_language
 
 from indicators.services.preferences import preference_set_language
@@ -22,3 +22,9 @@ def healthz(request):
     body = {"status": "ok" if database == "ok" else "fail", "database": database}
     body["broker"] = broker_status()
     return JsonResponse(body, status=200 if database == "ok" else 503)
+
+
+def ping(request):
+    """The benchmark's floor: a trivial answer through the same middleware as every page,
+    reading who is logged in (session and user) as every page does. No data."""
+    return HttpResponse("ok" if request.user.is_authenticated else "anonymous")

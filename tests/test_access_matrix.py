@@ -40,6 +40,7 @@ PERSONAS = ["anon", "rep_a", "rep_b", "head", "reviewer", "committee", "admin_p"
 PAGES = {
     # -- the portal ------------------------------------------------------------ anon  rep_a rep_b head  rev   com   adm_p adm_q su
     "healthz":                     {"-":    "200 200 200 200 200 200 200 200 200"},
+    "ping":                        {"-":    "200 200 200 200 200 200 200 200 200"},
     "login":                       {"-":    "200 200 200 200 200 200 200 200 200"},
     "logout":                      {"-":    "405 405 405 405 405 405 405 405 405"},
     "set_language":                {"-":    "R   R   R   R   R   R   R   R   R"},

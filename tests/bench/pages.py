@@ -1,0 +1,246 @@
+"""`make bench` (pages): gunicorn on PostgreSQL with the demo and a national-scale synthetic load,
+20 concurrent logged-in clients per page, each page next to the floor (/ping: a trivial view
+behind the same middleware) measured in the same run. Prints a table, writes BENCHMARKS.md,
+prints PASS or FAIL per line (p95 at most 3× the floor's) and always exits 0.
+
+Sizes from the environment: BENCH_PROVINCES, BENCH_UNITS, BENCH_MONTHS, BENCH_TASKS (default
+34 × 100 × 24 × 5), BENCH_SECONDS per page (default 10), BENCH_CLIENTS (default 20).
+`BENCH_SMOKE=1` runs tiny sizes for a few seconds (CI) and writes no BENCHMARKS.md.
+
+The load is driven by Python threads (http.client, keep-alive, one session cookie per client):
+it shares the machine's cores with gunicorn, so absolute figures are lower than wrk's; the
+ratio to the floor, measured the same way, is what the targets are about.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import os
+import platform
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SMOKE = os.environ.get("BENCH_SMOKE") == "1"
+SIZES = {
+    "provinces": int(os.environ.get("BENCH_PROVINCES", 2 if SMOKE else 34)),
+    "units": int(os.environ.get("BENCH_UNITS", 5 if SMOKE else 100)),
+    "months": int(os.environ.get("BENCH_MONTHS", 3 if SMOKE else 24)),
+    "tasks": int(os.environ.get("BENCH_TASKS", 2 if SMOKE else 5)),
+}
+SECONDS = float(os.environ.get("BENCH_SECONDS", 1.5 if SMOKE else 10))
+CLIENTS = int(os.environ.get("BENCH_CLIENTS", 4 if SMOKE else 20))
+PAGES = [  # (label, user, path)
+    ("floor: trivial view (/ping)", "dn.committee", "/ping"),
+    ("dashboard: ranking", "dn.committee", "/dashboard/"),
+    ("dashboard: targets", "dn.committee", "/dashboard/targets/"),
+    ("dashboard: units", "dn.committee", "/dashboard/units/"),
+    ("dashboard: trend", "dn.committee", "/dashboard/trend/"),
+    ("dashboard: brief", "dn.committee", "/dashboard/brief/"),
+    ("focal board", "dn.reviewer", "{board}"),
+    ("report form (GET)", "dn.reporter", "{form}"),
+    ("API: ranking (JSON)", "dn.committee", "/api/v1/ranking"),
+]
+
+
+def environment(static_root: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SITE_URL": "http://127.0.0.1",
+        "EMAIL_URL": "locmem://",
+        "DEFAULT_FROM_EMAIL": "bench@par-portal.local",
+        "SECURE_COOKIES": "false",
+        "STATIC_ROOT": static_root,
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def manage(env, *args) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+    return done.stdout.strip()
+
+
+def sessions(env) -> dict[str, str]:
+    """A session cookie per user, made the way a login makes it."""
+    code = (
+        "import json\n"
+        "from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, "
+        "SESSION_KEY\n"
+        "from django.contrib.sessions.backends.db import SessionStore\n"
+        "out = {}\n"
+        "for name in ['dn.committee', 'dn.reviewer', 'dn.reporter']:\n"
+        "    user = get_user_model().objects.get(username=name)\n"
+        "    s = SessionStore()\n"
+        "    s[SESSION_KEY] = str(user.pk)\n"
+        "    s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
+        "    s[HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
+        "    s.create()\n"
+        "    out[name] = s.session_key\n"
+        "from reporting.models import Period\n"
+        "from django.utils import timezone\n"
+        "p = Period.objects.filter(province__code='da-nang-2025', "
+        "month__lte=timezone.localdate()).order_by('-month').first()\n"
+        "u = p.province.units.get(code='hai-chau')\n"
+        "out['{form}'] = f'/reports/{p.pk}/unit/{u.pk}/'\n"
+        "out['{board}'] = f'/reports/board/{p.pk}/'\n"
+        "print(json.dumps(out))\n"
+    )
+    import json
+
+    return json.loads(manage(env, "shell", "-c", code).splitlines()[-1])
+
+
+def drive(port: int, path: str, cookie: str) -> dict:
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop_at = time.monotonic() + SECONDS
+
+    def client():
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine, bad = [], 0
+        while time.monotonic() < stop_at:
+            start = time.perf_counter()
+            try:
+                conn.request("GET", path, headers={"Cookie": f"sessionid={cookie}"})
+                response = conn.getresponse()
+                response.read()
+                if response.status != 200:
+                    bad += 1
+            except (OSError, http.client.HTTPException):
+                bad += 1
+                conn.close()
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                continue
+            mine.append(time.perf_counter() - start)
+        with lock:
+            latencies.extend(mine)
+            errors[0] += bad
+
+    threads = [threading.Thread(target=client) for _ in range(CLIENTS)]
+    started = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+    if not latencies:
+        return {"n": 0, "rps": 0, "p50": 0, "p95": 0, "errors": errors[0]}
+    return {
+        "n": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p50": statistics.median(latencies) * 1000,
+        "p95": latencies[int(0.95 * (len(latencies) - 1))] * 1000,
+        "errors": errors[0],
+    }
+
+
+def main() -> int:
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        print("make bench needs DATABASE_URL on PostgreSQL (the Makefile sets a scratch one)")
+        return 0
+    static = tempfile.mkdtemp(prefix="bench-static-")
+    env = environment(static)
+    manage(env, "collectstatic", "--noinput", "-v0", "--skip-checks")
+    manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "load_par_data")
+    manage(env, "load_demo")
+    started = time.monotonic()
+    load = manage(
+        env,
+        "generate_load_data",
+        *[f"--{name}={value}" for name, value in SIZES.items()],
+    )
+    load_seconds = time.monotonic() - started
+    manage(env, "rollup_scorecards")
+    cookies = sessions(env)
+    port = 8700 + os.getpid() % 200
+    web = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "par_portal.wsgi",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "3",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                http.client.HTTPConnection("127.0.0.1", port, timeout=1).request("GET", "/ping")
+                break
+            except OSError:
+                time.sleep(0.3)
+        rows = []
+        floor = None
+        for label, user, path in PAGES:
+            path = cookies.get(path, path)
+            drive(port, path, cookies[user])  # warm-up (caches, connections)
+            result = drive(port, path, cookies[user])
+            if floor is None:
+                floor = result
+            rows.append((label, result))
+    finally:
+        web.terminate()
+        web.wait(timeout=30)
+    lines = [
+        "| page | req/s | p50 ms | p95 ms | p95 vs floor | errors | target (p95 ≤ 3× floor) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for label, r in rows:
+        ratio = r["p95"] / floor["p95"] if floor["p95"] else 0
+        verdict = "—" if r is floor else ("PASS" if ratio <= 3 and not r["errors"] else "FAIL")
+        lines.append(
+            f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {ratio:.1f}× "
+            f"| {r['errors']} | {verdict} |"
+        )
+    sizes = ", ".join(f"{k} {v}" for k, v in SIZES.items())
+    header = [
+        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "
+        f"({os.cpu_count()} cores, {platform.platform()}), Python {platform.python_version()}.",
+        f"Sizes: {sizes} ({load}; generated in {load_seconds:.0f}s).",
+        f"{CLIENTS} concurrent clients for {SECONDS:.0f}s per page, gunicorn 3 sync workers, "
+        "DEBUG off, PostgreSQL, Redis cache.",
+        "Reproduce: `make bench` (sizes: BENCH_PROVINCES, BENCH_UNITS, BENCH_MONTHS, BENCH_TASKS).",
+    ]
+    print("\n".join(header + [""] + lines))
+    if not SMOKE:
+        (ROOT / "BENCHMARKS.md").write_text(
+            "# Benchmarks\n\n## Pages under load\n\n"
+            + "\n".join(header)
+            + "\n\n"
+            + "\n".join(lines)
+            + "\n"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
