@@ -90,6 +90,25 @@ class ReportForm(forms.Form):
             )
             self.value_sections.append((item, p, self._group(p)))
 
+        self._style_widgets()
+
+    def _style_widgets(self) -> None:
+        """Bootstrap's classes on the widgets themselves, so that each field renders through a
+        small template (reporting/_field.html) instead of crispy's layout machinery: the form
+        has six fields per task, and this is what a reporter waits for."""
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            css = "form-select" if isinstance(widget, forms.Select) else "form-control"
+            widget.attrs["class"] = css
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+
     def clean(self):
         cleaned = super().clean()
         for _entry, p, _fields in self.sections:
