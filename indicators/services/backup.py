@@ -132,4 +132,8 @@ def backup_restore(*, source: Path) -> dict:
     ]
     if problems:
         raise BackupError("the restore does not match the backup:\n" + "\n".join(problems))
+    # the dashboards' cached figures belong to the database that was there before
+    from django.core.cache import cache
+
+    cache.clear()
     return found

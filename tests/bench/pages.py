@@ -162,6 +162,8 @@ def main() -> int:
     env = environment(static)
     manage(env, "collectstatic", "--noinput", "-v0", "--skip-checks")
     manage(env, "migrate", "--noinput", "-v0")
+    # a scratch database: no cached figure of an earlier run may be served
+    manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     manage(env, "load_par_data")
     manage(env, "load_demo")
     started = time.monotonic()
