@@ -55,11 +55,12 @@ def province_inputs_changed(
 ) -> list[int]:
     """Framework data changed (targets, tasks, units, results): the provinces' periods from the
     month `since` (every month if None); `province_ids` None means every province."""
+    province_ids = None if province_ids is None else list(province_ids)
     # the provinces' cached figures go stale even where no month is marked (targets, ranks)
     bump([RESULTS] if province_ids is None else [province_scope(p) for p in province_ids])
     periods = Period.objects.all()
     if province_ids is not None:
-        periods = periods.filter(province_id__in=list(province_ids))
+        periods = periods.filter(province_id__in=province_ids)
     if since is not None:
         periods = periods.filter(month__gte=months.first_day(since))
     return periods_mark_dirty(periods, now=now)
