@@ -194,9 +194,9 @@ def units_league(province: Province, year: int) -> list[dict]:
 def heatmap(province: Province, year: int, *, now: dt.datetime) -> dict:
     """Units × months of the year (up to now): on time, late, missing, not expected, …"""
     periods = list(
-        Period.objects.filter(province=province, month__year=year, month__lte=now.date()).order_by(
-            "month"
-        )
+        Period.objects.filter(
+            province=province, month__year=year, month__lte=timezone.localdate(now)
+        ).order_by("month")
     )
     first = dt.date(year, 1, 1)
     units = list(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import Indicator, Role, Task, Unit
@@ -236,7 +237,9 @@ def unit_months(*, unit: Unit, now: dt.datetime, limit: int = 24) -> list[UnitMo
     )
     periods = [
         p
-        for p in Period.objects.filter(province_id=unit.province_id, month__lte=now.date())
+        for p in Period.objects.filter(
+            province_id=unit.province_id, month__lte=timezone.localdate(now)
+        )
         .select_related("province")
         .order_by("-month")
         if unit_expected(unit, p, spans)
