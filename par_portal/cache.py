@@ -60,3 +60,8 @@ def bump(scopes: Iterable[str]) -> None:
     """Invalidate the scopes once the current transaction commits (at once outside one)."""
     scopes = list(scopes)
     transaction.on_commit(lambda: _bump_now(scopes), robust=True)
+
+
+def versions_tag(scopes: list[str]) -> str:
+    """The scopes' current versions as one string, for a template fragment's cache key."""
+    return ".".join(map(str, _versions(scopes)))

@@ -94,6 +94,7 @@ def ranking(request):
             "field_choices": FieldCode.choices,
             "chart": chart,
             "tab": "ranking",
+            "fragment": cached.fragment_key(request, province),
         },
     )
 
@@ -135,6 +136,7 @@ def trend(request):
             "trend": data,
             "chart": chart,
             "tab": "trend",
+            "fragment": cached.fragment_key(request, province),
             "field_names": dict(FieldCode.choices),
         },
     )
@@ -160,6 +162,7 @@ def targets(request):
             "indicators": cached.indicator_cards(period) if period else [],
             "periods": Period.objects.filter(province=province).order_by("-month"),
             "tab": "targets",
+            "fragment": cached.fragment_key(request, province),
         },
     )
 
@@ -204,6 +207,9 @@ def units(request):
             "league": cached.units_league(province, year),
             "heatmap": cached.heatmap(province, year, now=now),
             "tab": "units",
+            "fragment": cached.fragment_key(
+                request, province, timezone.localtime(now).strftime("%Y%m%d%H")
+            ),
         },
     )
 
@@ -228,5 +234,14 @@ def brief(request):
         )
         return response
     return render(
-        request, "reporting/dashboards/brief.html", {**data, "tab": "brief", "province": province}
+        request,
+        "reporting/dashboards/brief.html",
+        {
+            **data,
+            "tab": "brief",
+            "province": province,
+            "fragment": cached.fragment_key(
+                request, province, timezone.localtime().strftime("%Y%m%d%H")
+            ),
+        },
     )

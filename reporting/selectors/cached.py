@@ -99,3 +99,22 @@ def heatmap(province: Province, year: int, *, now: dt.datetime) -> dict:
         _scopes(province),
         lambda: boards.heatmap(province, year, now=now),
     )
+
+
+def fragment_key(request, province: Province, *extra) -> str:
+    """The key of a dashboard page's rendered content ({% cache %} in its template): the
+    province's and the results' versions, the reader, the language, the address with its
+    parameters, and whatever else the content depends on (the hour for the heatmap)."""
+    from django.utils.translation import get_language
+
+    from par_portal.cache import versions_tag
+
+    parts = [
+        province.pk,
+        versions_tag(_scopes(province)),
+        request.user.pk,
+        get_language(),
+        request.get_full_path(),
+        *extra,
+    ]
+    return "|".join(map(str, parts))

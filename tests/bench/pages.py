@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+NOTES = "<!-- notes: kept by make bench -->"
 SMOKE = os.environ.get("BENCH_SMOKE") == "1"
 SIZES = {
     "provinces": int(os.environ.get("BENCH_PROVINCES", 2 if SMOKE else 34)),
@@ -234,12 +235,17 @@ def main() -> int:
     ]
     print("\n".join(header + [""] + lines))
     if not SMOKE:
-        (ROOT / "BENCHMARKS.md").write_text(
+        target = ROOT / "BENCHMARKS.md"
+        # what follows the marker (notes and profiles, written by hand) is kept
+        notes = target.read_text().partition(NOTES)[2] if target.exists() else "\n"
+        target.write_text(
             "# Benchmarks\n\n## Pages under load\n\n"
             + "\n".join(header)
             + "\n\n"
             + "\n".join(lines)
-            + "\n"
+            + "\n\n"
+            + NOTES
+            + notes
         )
     return 0
 

@@ -30,10 +30,16 @@ def committee(client):
 
 
 def _state(client, period, unit_id):
-    heatmap = client.get(reverse("dashboards:units")).context["heatmap"]
+    """The unit's state that month, as the rendered heatmap shows it."""
+    page = client.get(reverse("dashboards:units"))
+    heatmap = page.context["heatmap"]
     column = [p.pk for p in heatmap["periods"]].index(period.pk)
     row = next(r for r in heatmap["rows"] if r["unit"].pk == unit_id)
-    return row["cells"][column]
+    html = page.content.decode()
+    at = html.index(f'data-unit="{unit_id}"')
+    cells = html[at : html.index("</tr>", at)]
+    assert cells.count('data-state="') == len(row["cells"])
+    return cells.split('data-state="')[column + 1].split('"')[0]
 
 
 def test_a_target_change_a_rollup_and_a_review_show_at_once(
@@ -51,8 +57,11 @@ def test_a_target_change_a_rollup_and_a_review_show_at_once(
         target.save()
         objects_changed(sender=None, objects=[target])
         scorecard_rollup(period=period, now=period.due_at + dt.timedelta(days=3))
-    cards = committee.get(reverse("dashboards:targets")).context["cards"]
+    page = committee.get(reverse("dashboards:targets"))
+    cards = page.context["cards"]
     assert next(c for c in cards if c.field.code == "procedures").target_rank == target.best_rank
+    # the rendered page too (its content is cached as a fragment under the same versions)
+    assert f"nhóm {target.best_rank}" in page.content.decode()
 
     report = Report.objects.filter(period=period, status="submitted").first()
     reviewer = get_user_model().objects.get(username="dn.reviewer")
@@ -78,8 +87,10 @@ def test_an_import_of_results_shows_on_the_ranking_at_once(
             content=content, filename=f"{year}.csv", kind="index", dry_run=False
         )
     assert report.ok
-    shown = {r.province.pk: r.value for r in committee.get(url).context["ranking"].rows}
+    page = committee.get(url)
+    shown = {r.province.pk: r.value for r in page.context["ranking"].rows}
     assert shown[row.province.pk] == Decimal("99.99")
+    assert "99,99" in page.content.decode()
 
 
 def test_a_warm_dashboard_asks_the_database_for_less(committee):
