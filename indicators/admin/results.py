@@ -57,6 +57,7 @@ class ImportPageMixin:
     upload, preview, confirm; all rows or none."""
 
     change_list_template = "admin/indicators/results_change_list.html"
+    readonly_fields = ["imported_from", "imported_by", "imported_at"]  # set by the import
     import_kind = INDEX
     import_form = ResultsImportForm
 
@@ -158,7 +159,6 @@ class NationalResultAdmin(PublishedResultAdmin):
     list_display = ["year", "rank", "province", "index_pct", "group", "status", "synthetic"]
     list_filter = ["year", "is_synthetic", "status"]
     search_fields = ["province__name_vi", "province__name_en", "source", "note"]
-    readonly_fields = ["imported_from", "imported_by", "imported_at"]
 
 
 @admin.register(FieldResult)
@@ -168,7 +168,6 @@ class FieldResultAdmin(PublishedResultAdmin):
     list_filter = ["year", "field__code", "is_synthetic"]
     search_fields = ["province__name_vi", "province__name_en"]
     list_select_related = ["province", "field"]
-    readonly_fields = ["imported_from", "imported_by", "imported_at"]
     import_kind = FIELD
     import_form = FieldResultsImportForm
 
@@ -176,7 +175,6 @@ class FieldResultAdmin(PublishedResultAdmin):
 @admin.register(NationalStatistic)
 class NationalStatisticAdmin(InputsChangedMixin, ImportPageMixin, SharedReferenceAdmin):
     import_kind = STATS
-    readonly_fields = ["imported_from", "imported_by", "imported_at"]
     list_display = ["year", "metric", "value", "status"]
     list_filter = ["year"]
     search_fields = ["metric", "value", "source"]

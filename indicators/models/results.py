@@ -10,7 +10,26 @@ from indicators.models.geography import Province
 PERCENT = {"max_digits": 5, "decimal_places": 2}
 
 
-class Provenance(models.Model):
+class Imported(models.Model):
+    """Which file an imported row came from, who imported it and when
+    (indicators.services.results_import)."""
+
+    imported_from = models.CharField(_("imported from file"), max_length=255, blank=True)
+    imported_by = models.ForeignKey(
+        "auth.User",
+        verbose_name=_("imported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class Provenance(Imported):
     """Where a published figure comes from. Synthetic rows are demo stand-ins that the UI marks."""
 
     class Status(models.TextChoices):
@@ -24,16 +43,6 @@ class Provenance(models.Model):
     is_synthetic = models.BooleanField(_("synthetic"), default=False)
     source = models.TextField(_("source"), blank=True)
     note = models.TextField(_("note"), blank=True)
-    imported_from = models.CharField(_("imported from file"), max_length=255, blank=True)
-    imported_by = models.ForeignKey(
-        "auth.User",
-        verbose_name=_("imported by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
     class Meta:
         abstract = True
@@ -150,7 +159,7 @@ class FieldResult(Provenance):
             )
 
 
-class NationalStatistic(models.Model):
+class NationalStatistic(Imported):
     """A published national figure: average index, group counts, announcement date, ..."""
 
     year = models.PositiveSmallIntegerField(_("year"))
@@ -162,16 +171,6 @@ class NationalStatistic(models.Model):
     status = models.CharField(_("status"), max_length=60, blank=True)
     source = models.TextField(_("source"), blank=True)
     note = models.TextField(_("note"), blank=True)
-    imported_from = models.CharField(_("imported from file"), max_length=255, blank=True)
-    imported_by = models.ForeignKey(
-        "auth.User",
-        verbose_name=_("imported by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("national statistic")
