@@ -1,10 +1,10 @@
-from indicators.selectors import memberships_of
+from indicators.selectors import user_memberships
 
 
 def membership(request):
     """The header shows the user's province and role (their first membership) and the bell."""
     user = getattr(request, "user", None)
-    memberships = list(memberships_of(user)) if user else []
+    memberships = user_memberships(user) if user else []
     unread = user.notices.filter(read_at__isnull=True).count() if memberships else 0
     return {
         "memberships": memberships,

@@ -48,6 +48,17 @@ def memberships_of(user: AbstractBaseUser) -> QuerySet[Membership]:
     return Membership.objects.filter(user=user).select_related("province", "unit")
 
 
+def user_memberships(user: AbstractBaseUser) -> list[Membership]:
+    """The user's memberships, read once per user object: a request's user is loaded afresh for
+    each request, so the header, the access check and the province lookup share one query."""
+    found = getattr(user, "_par_memberships", None)
+    if found is None:
+        found = list(memberships_of(user))
+        if user.is_authenticated:
+            user._par_memberships = found
+    return found
+
+
 def lineage(province: Province) -> list[Province]:
     """The province and those it absorbed (Da Nang since 2025: old Da Nang and Quang Nam): the
     one definition every page, roll-up and import uses."""
@@ -96,15 +107,11 @@ def plan_for(province: Province, year: int) -> Plan | None:
 
 def reading_province(user, code: str | None = None) -> Province | None:
     """The province whose internal data the user may read (committee, reviewer, admin)."""
-    from indicators.models import Membership, Role
-
-    memberships = Membership.objects.filter(
-        user=user, role__in=[Role.COMMITTEE, Role.FOCAL_REVIEWER, Role.PROVINCE_ADMIN]
-    ).select_related("province")
-    if code:
-        memberships = memberships.filter(province__code=code)
-    membership = memberships.first()
-    return membership.province if membership else None
+    roles = {Role.COMMITTEE, Role.FOCAL_REVIEWER, Role.PROVINCE_ADMIN}
+    for membership in user_memberships(user):
+        if membership.role in roles and (not code or membership.province.code == code):
+            return membership.province
+    return None
 
 
 def latest_year_with_results(province: Province, before: int | None = None) -> int | None:

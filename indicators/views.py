@@ -8,7 +8,7 @@ from par_portal.params import MIN_YEAR, query_params, year_param
 
 @login_required
 def home(request):
-    memberships = list(selectors.memberships_of(request.user))
+    memberships = selectors.user_memberships(request.user)
     if not memberships:
         if request.user.is_superuser:
             return render(request, "indicators/superuser_home.html")
@@ -28,7 +28,7 @@ def ranking(request):
     years = selectors.result_years()
     year = year_param(request, years[0] if years else MIN_YEAR)
     results = list(selectors.national_ranking(year))
-    own = {m.province_id for m in selectors.memberships_of(request.user)}
+    own = {m.province_id for m in selectors.user_memberships(request.user)}
     return render(
         request,
         "indicators/ranking.html",

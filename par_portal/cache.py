@@ -65,3 +65,21 @@ def bump(scopes: Iterable[str]) -> None:
 def versions_tag(scopes: list[str]) -> str:
     """The scopes' current versions as one string, for a template fragment's cache key."""
     return ".".join(map(str, _versions(scopes)))
+
+
+class Deferred:
+    """A page's figures, computed on first use: a template that finds its {% cache %} fragment
+    never reads them, so a cached page costs no selector work at all."""
+
+    def __init__(self, compute: Callable[[], dict[str, Any]]):
+        self._compute = compute
+        self._values: dict[str, Any] | None = None
+
+    def get(self, name: str) -> Any:
+        if self._values is None:
+            self._values = self._compute()
+        return self._values[name]
+
+    def context(self, *names: str) -> dict[str, Callable[[], Any]]:
+        """Template context entries: the template calls each (Django calls callables)."""
+        return {name: (lambda name=name: self.get(name)) for name in names}

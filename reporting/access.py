@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.http import Http404
 
 from indicators.models import Membership, Role
+from indicators.selectors import user_memberships
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Access:
 def access_to(user, *, province_id: int, unit_id: int | None = None) -> Access:
     if not user.is_authenticated:
         return Access()
-    memberships = list(Membership.objects.filter(user=user, province_id=province_id))
+    memberships = [m for m in user_memberships(user) if m.province_id == province_id]
     roles = {m.role for m in memberships}
     edit = unit_id is not None and any(
         m.role in (Role.UNIT_REPORTER, Role.UNIT_HEAD) and m.unit_id == unit_id for m in memberships
@@ -38,24 +39,14 @@ def access_to(user, *, province_id: int, unit_id: int | None = None) -> Access:
 
 
 def unit_memberships(user) -> list[Membership]:
-    return list(
-        Membership.objects.filter(user=user, role__in=[Role.UNIT_REPORTER, Role.UNIT_HEAD])
-        .select_related("unit", "province")
-        .order_by("unit__name_vi")
-    )
+    found = [m for m in user_memberships(user) if m.role in (Role.UNIT_REPORTER, Role.UNIT_HEAD)]
+    return sorted(found, key=lambda m: m.unit.name_vi if m.unit else "")
 
 
 def reviewer_provinces(user) -> list[int]:
-    return list(
-        Membership.objects.filter(user=user, role=Role.FOCAL_REVIEWER).values_list(
-            "province_id", flat=True
-        )
-    )
+    return [m.province_id for m in user_memberships(user) if m.role == Role.FOCAL_REVIEWER]
 
 
 def reading_provinces(user) -> list[int]:
-    return list(
-        Membership.objects.filter(
-            user=user, role__in=[Role.FOCAL_REVIEWER, Role.COMMITTEE, Role.PROVINCE_ADMIN]
-        ).values_list("province_id", flat=True)
-    )
+    roles = (Role.FOCAL_REVIEWER, Role.COMMITTEE, Role.PROVINCE_ADMIN)
+    return [m.province_id for m in user_memberships(user) if m.role in roles]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from indicators import selectors as ind
 from indicators.models import FieldCode, SecurityEvent
 from indicators.services.audit import security_event_record
+from par_portal.cache import Deferred
 from par_portal.params import choice_param, code_param, month_param, query_params, year_param
 from reporting.brief import brief_data, brief_workbook
 from reporting.models import Period
@@ -25,6 +26,10 @@ SORTS = {
     "value": lambda r: (r.value is None, r.value or 0),
     "name": lambda r: r.province.name,
 }
+
+
+# what brief_data returns besides the period, read by the brief's template
+BRIEF_NAMES = ("plan", "standing", "index", "own_rows", "cards", "league", "heatmap", "now")
 
 
 def _province(request):
@@ -56,14 +61,41 @@ def _period(province, request) -> Period | None:
 @query_params("province", "year", "field", "sort")
 def ranking(request):
     province = _province(request)
-    years = cached.result_years()
-    default = cached.latest_year_with_results(province) or (years[0] if years else 0)
-    year = year_param(request, default)
+    # parameters are checked before anything is looked up (a bad one is a 400, never cached)
+    asked_year = year_param(request, 0)
     field_code = choice_param(request, "field", FieldCode.values)
-    result = cached.ranking(province, year, field_code)
     sort = choice_param(request, "sort", SORTS, "rank")
-    rows = sorted(result.rows, key=SORTS[sort])
-    chart = {
+
+    def compute():
+        years = cached.result_years()
+        year = asked_year or cached.latest_year_with_results(province) or (years[0] if years else 0)
+        result = cached.ranking(province, year, field_code)
+        return {
+            "years": years,
+            "year": year,
+            "ranking": result,
+            "rows": sorted(result.rows, key=SORTS[sort]),
+            "sort": sort,
+            "field_code": field_code,
+            "chart": _ranking_chart(result),
+        }
+
+    figures = Deferred(compute)
+    return render(
+        request,
+        "reporting/dashboards/ranking.html",
+        {
+            "province": province,
+            "field_choices": FieldCode.choices,
+            "tab": "ranking",
+            "fragment": cached.fragment_key(request, province),
+            **figures.context("years", "year", "ranking", "rows", "sort", "field_code", "chart"),
+        },
+    )
+
+
+def _ranking_chart(result) -> dict:
+    return {
         "labels": [r.province.name for r in result.rows],
         "values": [float(r.value) if r.value is not None else None for r in result.rows],
         "own": [r.is_own for r in result.rows],
@@ -80,31 +112,32 @@ def ranking(request):
         if result.target_value
         else "",
     }
-    return render(
-        request,
-        "reporting/dashboards/ranking.html",
-        {
-            "province": province,
-            "years": years,
-            "year": year,
-            "ranking": result,
-            "rows": rows,
-            "sort": sort,
-            "field_code": field_code,
-            "field_choices": FieldCode.choices,
-            "chart": chart,
-            "tab": "ranking",
-            "fragment": cached.fragment_key(request, province),
-        },
-    )
 
 
 @login_required
 @query_params("province")
 def trend(request):
     province = _province(request)
-    data = cached.trend(province)
-    chart = {
+
+    def compute():
+        data = cached.trend(province)
+        return {"trend": data, "chart": _trend_chart(data)}
+
+    return render(
+        request,
+        "reporting/dashboards/trend.html",
+        {
+            "province": province,
+            "tab": "trend",
+            "fragment": cached.fragment_key(request, province),
+            "field_names": dict(FieldCode.choices),
+            **Deferred(compute).context("trend", "chart"),
+        },
+    )
+
+
+def _trend_chart(data) -> dict:
+    return {
         "years": data.years,
         "series": [
             {
@@ -128,18 +161,6 @@ def trend(request):
         ],
         "changes": sorted(data.scheme_changes),
     }
-    return render(
-        request,
-        "reporting/dashboards/trend.html",
-        {
-            "province": province,
-            "trend": data,
-            "chart": chart,
-            "tab": "trend",
-            "fragment": cached.fragment_key(request, province),
-            "field_names": dict(FieldCode.choices),
-        },
-    )
 
 
 @login_required
@@ -147,22 +168,28 @@ def trend(request):
 def targets(request):
     province = _province(request)
     period = _period(province, request)
-    cards = list(cached.field_cards(period)) if period else []
-    plan = cached.plan_for(province, period.month.year) if period else None
-    index = cached.index_standing(province, period.month.year) if period else None
+
+    def compute():
+        if period is None:
+            return {"cards": [], "plan": None, "index": None, "indicators": []}
+        return {
+            "cards": list(cached.field_cards(period)),
+            "plan": cached.plan_for(province, period.month.year),
+            "index": cached.index_standing(province, period.month.year),
+            "indicators": cached.indicator_cards(period),
+        }
+
     return render(
         request,
         "reporting/dashboards/targets.html",
         {
             "province": province,
             "period": period,
-            "cards": cards,
-            "plan": plan,
-            "index": index,
-            "indicators": cached.indicator_cards(period) if period else [],
             "periods": Period.objects.filter(province=province).order_by("-month"),
             "tab": "targets",
-            "fragment": cached.fragment_key(request, province),
+            # the default month moves with the calendar: the period is part of the key
+            "fragment": cached.fragment_key(request, province, period.pk if period else 0),
+            **Deferred(compute).context("cards", "plan", "index", "indicators"),
         },
     )
 
@@ -193,23 +220,26 @@ def units(request):
     now = timezone.now()
     current = _period(province, request)
     year = year_param(request, current.month.year if current else timezone.localdate(now).year)
-    years = sorted(
-        {d.year for d in Period.objects.filter(province=province).dates("month", "year")},
-        reverse=True,
-    )
+
+    def compute():
+        years = Period.objects.filter(province=province).dates("month", "year")
+        return {
+            "years": sorted({d.year for d in years}, reverse=True),
+            "league": cached.units_league(province, year),
+            "heatmap": cached.heatmap(province, year, now=now),
+        }
+
     return render(
         request,
         "reporting/dashboards/units.html",
         {
             "province": province,
             "year": year,
-            "years": years,
-            "league": cached.units_league(province, year),
-            "heatmap": cached.heatmap(province, year, now=now),
             "tab": "units",
             "fragment": cached.fragment_key(
                 request, province, timezone.localtime(now).strftime("%Y%m%d%H")
             ),
+            **Deferred(compute).context("years", "league", "heatmap"),
         },
     )
 
@@ -221,10 +251,10 @@ def brief(request):
     period = _period(province, request)
     if period is None:
         raise Http404
-    data = brief_data(period, now=timezone.now())
+    now = timezone.now()
     if choice_param(request, "format", ["html", "xlsx"], "html") == "xlsx":
         response = HttpResponse(
-            brief_workbook(data),
+            brief_workbook(brief_data(period, now=now)),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         name = f"ban-tin-cchc-{province.code}-{period.month:%Y-%m}.xlsx"
@@ -233,11 +263,13 @@ def brief(request):
             kind=SecurityEvent.Kind.EXPORT, province=province, subject=name, request=request
         )
         return response
+    figures = Deferred(lambda: brief_data(period, now=now))
     return render(
         request,
         "reporting/dashboards/brief.html",
         {
-            **data,
+            **figures.context(*BRIEF_NAMES),
+            "period": period,
             "tab": "brief",
             "province": province,
             "fragment": cached.fragment_key(

@@ -5,6 +5,7 @@ less. The writes run their on-commit hooks, which is when the versions are bumpe
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -12,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from tests.pages import figure
 
 from indicators.hooks import objects_changed
 from indicators.models import FieldTarget, NationalResult
@@ -32,7 +35,7 @@ def committee(client):
 def _state(client, period, unit_id):
     """The unit's state that month, as the rendered heatmap shows it."""
     page = client.get(reverse("dashboards:units"))
-    heatmap = page.context["heatmap"]
+    heatmap = figure(page, "heatmap")
     column = [p.pk for p in heatmap["periods"]].index(period.pk)
     row = next(r for r in heatmap["rows"] if r["unit"].pk == unit_id)
     html = page.content.decode()
@@ -46,9 +49,9 @@ def test_a_target_change_a_rollup_and_a_review_show_at_once(
     committee, django_capture_on_commit_callbacks
 ):
     commit = django_capture_on_commit_callbacks
-    context = committee.get(reverse("dashboards:targets")).context
-    period = context["period"]
-    card = next(c for c in context["cards"] if c.field.code == "procedures")
+    page = committee.get(reverse("dashboards:targets"))
+    period = page.context["period"]
+    card = next(c for c in figure(page, "cards") if c.field.code == "procedures")
     target = FieldTarget.objects.filter(
         plan__province__code="da-nang-2025", field__code="procedures"
     ).first()
@@ -58,7 +61,7 @@ def test_a_target_change_a_rollup_and_a_review_show_at_once(
         objects_changed(sender=None, objects=[target])
         scorecard_rollup(period=period, now=period.due_at + dt.timedelta(days=3))
     page = committee.get(reverse("dashboards:targets"))
-    cards = page.context["cards"]
+    cards = figure(page, "cards")
     assert next(c for c in cards if c.field.code == "procedures").target_rank == target.best_rank
     # the rendered page too (its content is cached as a fragment under the same versions)
     assert f"nhóm {target.best_rank}" in page.content.decode()
@@ -79,7 +82,7 @@ def test_an_import_of_results_shows_on_the_ranking_at_once(
     committee, django_capture_on_commit_callbacks
 ):
     url = reverse("dashboards:ranking")
-    year = committee.get(url).context["year"]
+    year = figure(committee.get(url), "year")
     row = NationalResult.objects.filter(year=year).exclude(province__code="da-nang-2025").first()
     content = f"Tỉnh;Chỉ số;Xếp hạng\n{row.province.name_vi};99,99;1\n".encode()
     with django_capture_on_commit_callbacks(execute=True):
@@ -88,7 +91,7 @@ def test_an_import_of_results_shows_on_the_ranking_at_once(
         )
     assert report.ok
     page = committee.get(url)
-    shown = {r.province.pk: r.value for r in page.context["ranking"].rows}
+    shown = {r.province.pk: r.value for r in figure(page, "ranking").rows}
     assert shown[row.province.pk] == Decimal("99.99")
     assert "99,99" in page.content.decode()
 
@@ -100,3 +103,35 @@ def test_a_warm_dashboard_asks_the_database_for_less(committee):
     with CaptureQueriesContext(connection) as warm:
         committee.get(url)
     assert len(warm) < len(cold)
+
+
+@pytest.mark.parametrize(
+    "name, selector",
+    [
+        ("ranking", "ranking"),
+        ("targets", "field_cards"),
+        ("trend", "trend"),
+        ("units", "units_league"),
+        ("brief", "field_cards"),
+    ],
+)
+def test_a_cached_dashboard_computes_no_figure(committee, monkeypatch, name, selector):
+    """The page's content is looked up before its figures: a warm page never calls a selector."""
+    from reporting.selectors import cached
+
+    url = reverse(f"dashboards:{name}")
+    first = committee.get(url)
+    assert first.status_code == 200
+
+    def fail(*args, **kwargs):
+        raise AssertionError(f"{selector} was computed for a cached page")
+
+    monkeypatch.setattr(cached, selector, fail)
+    again = committee.get(url)
+    assert again.status_code == 200
+    assert _without_tokens(again) == _without_tokens(first)
+
+
+def _without_tokens(response) -> str:
+    """The page without its CSRF tokens (masked afresh for each response)."""
+    return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())

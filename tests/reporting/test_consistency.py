@@ -6,6 +6,8 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+
+from tests.pages import figure
 from django.utils import timezone
 
 from indicators import rankings
@@ -26,7 +28,7 @@ def test_targets_scorecard_api_and_brief_agree_for_da_nang(client):
     client.force_login(get_user_model().objects.get(username="dn.committee"))
     page = client.get(reverse("dashboards:targets"))
     period = page.context["period"]
-    dashboard = {c.field.code: tuple(getattr(c, k) for k in KEYS) for c in page.context["cards"]}
+    dashboard = {c.field.code: tuple(getattr(c, k) for k in KEYS) for c in figure(page, "cards")}
     rows = {
         c.field.code: tuple(getattr(c, k) for k in KEYS)
         for c in FieldScorecard.objects.filter(period=period).select_related("field")
@@ -50,7 +52,7 @@ def test_targets_scorecard_api_and_brief_agree_for_da_nang(client):
     )
     # The gap shows (marked illustrative: the other provinces' field scores are synthetic).
     assert all(gap is not None for *_rest, gap in dashboard.values())
-    index = page.context["index"]
+    index = figure(page, "index")
     assert index.gap_points is not None and index.is_illustrative
     assert _num(api["index"]["gap_points"]) == index.gap_points == brief["index"].gap_points
     assert api["index"]["note"] == index.note == "minh họa — dựa trên số liệu giả lập"

@@ -254,10 +254,10 @@ def test_board_query_count_does_not_grow_with_units(
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
-    # session, user, period, access memberships, expected units, reports, reopenings,
-    # periods for the month picker, the units' reporter/head e-mails and official e-mails
-    # (units no reminder reaches), header memberships, unread notices
-    assert len(queries) == 12, [q["sql"][:60] for q in queries]
+    # session, user, period, memberships (the access check and the header share them), expected
+    # units, reports, reopenings, periods for the month picker, the units' reporter/head e-mails
+    # and official e-mails (units no reminder reaches), unread notices
+    assert len(queries) == 11, [q["sql"][:60] for q in queries]
     pinned = len(queries)
     services.report_start(
         period=during_period,
@@ -278,10 +278,10 @@ def test_form_query_count_is_pinned(client, reporter, during_period, hai_chau):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
-    # session, user, period, unit, memberships (access), the report, the detail query and its
-    # 8 prefetches (entries, evidence, tasks, fields, values, indicators, changes, their users),
-    # memberships and unread notices (header)
-    assert len(queries) == 17, len(queries)
+    # session, user, period, unit, memberships (access and header), the report, the detail
+    # query and its 8 prefetches (entries, evidence, tasks, fields, values, indicators, changes,
+    # their users), unread notices (header)
+    assert len(queries) == 16, len(queries)
 
 
 def test_excel_summary_compiles_units_fields_and_tasks(
