@@ -11,11 +11,13 @@ from django.views.decorators.http import require_POST
 
 from indicators.models import SecurityEvent, Unit
 from indicators.services.audit import security_event_record
+from par_portal.cache import Deferred
 from par_portal.params import choice_param, query_params
 from reporting import selectors, services
 from reporting.access import access_to, reading_provinces, unit_memberships
 from reporting.forms import ReopenForm, ReportForm, ReturnForm
 from reporting.models import Evidence, Period, Report
+from reporting.selectors import cached
 from reporting.summary import summary_workbook
 
 
@@ -57,57 +59,62 @@ def home(request):
 def report_page(request, period_pk: int, unit_pk: int):
     period, unit, access = _get_report_for_user(request, period_pk, unit_pk)
     now = timezone.now()
-    report = Report.objects.filter(period=period, unit=unit).first()
+    report = Report.objects.select_related("submitted_by").filter(period=period, unit=unit).first()
     if access.edit and report is None:
         report = services.report_start(period=period, unit=unit, user=request.user, now=now)
     if report is None:
         return render(request, "reporting/report_missing.html", {"period": period, "unit": unit})
-    report = selectors.report_detail(report)
+    report.period, report.unit = period, unit  # already read: no second query for them
     editable = access.edit and report.is_editable_by_unit
-    form = None
-    if editable:
-        form = ReportForm(request.POST or None, request.FILES or None, report=report)
-        if request.method == "POST":
-            action = request.POST.get("action", "save")
-            if form.is_valid():
-                try:
-                    payload = form.payload()
-                    call = services.report_submit if action == "submit" else services.report_save
-                    call(report=report, user=request.user, now=now, **payload)
-                except services.ReportError as error:
-                    messages.error(request, str(error))
-                except ValidationError as error:
-                    for name, problems in error.message_dict.items():
-                        for problem in problems:
-                            form.add_error(name if name in form.fields else None, problem)
-                    messages.error(
-                        request,
-                        _(
-                            "The report was not submitted: see the notes "
-                            "below. Nothing was changed."
-                        ),
-                    )
-                else:
-                    if action == "submit":
-                        messages.success(request, _("Report submitted."))
-                    else:
-                        messages.success(request, _("Draft saved."))
-                    return redirect("reporting:report", period.pk, unit.pk)
-            else:
+    bound_form = None  # a posted form that was refused: shown again as posted, never cached
+    if editable and request.method == "POST":
+        bound_form = ReportForm(
+            request.POST, request.FILES or None, report=selectors.report_detail(report)
+        )
+        action = request.POST.get("action", "save")
+        if bound_form.is_valid():
+            try:
+                payload = bound_form.payload()
+                call = services.report_submit if action == "submit" else services.report_save
+                call(report=report, user=request.user, now=now, **payload)
+            except services.ReportError as error:
+                messages.error(request, str(error))
+            except ValidationError as error:
+                for name, problems in error.message_dict.items():
+                    for problem in problems:
+                        bound_form.add_error(name if name in bound_form.fields else None, problem)
                 messages.error(
                     request,
-                    _(
-                        "Please correct the fields marked below. Nothing was "
-                        "saved; your entries are still here (files must be "
-                        "chosen again)."
-                    ),
+                    _("The report was not submitted: see the notes below. Nothing was changed."),
                 )
+            else:
+                if action == "submit":
+                    messages.success(request, _("Report submitted."))
+                else:
+                    messages.success(request, _("Draft saved."))
+                return redirect("reporting:report", period.pk, unit.pk)
+        else:
+            messages.error(
+                request,
+                _(
+                    "Please correct the fields marked below. Nothing was "
+                    "saved; your entries are still here (files must be "
+                    "chosen again)."
+                ),
+            )
     elif request.method == "POST":
         messages.error(
             request,
             selectors.submit_block_reason(report=report, now=now)
             or _("You cannot edit this report."),
         )
+
+    def content():
+        """The entries, values and history: read only when the cached content is not found."""
+        detail = bound_form.report if bound_form else selectors.report_detail(report)
+        form = bound_form or (ReportForm(report=detail) if editable else None)
+        return {"detail": detail, "form": form}
+
     return render(
         request,
         "reporting/report.html",
@@ -115,7 +122,14 @@ def report_page(request, period_pk: int, unit_pk: int):
             "period": period,
             "unit": unit,
             "report": report,
-            "form": form,
+            "editable": editable,
+            "bound_form": bound_form,
+            "content_key": None
+            if bound_form
+            else cached.report_content_key(
+                report, province_id=period.province_id, editable=editable
+            ),
+            **Deferred(content).context("detail", "form"),
             "access": access,
             "state": selectors.report_state(report, period=period, now=now),
             "block_reason": selectors.submit_block_reason(report=report, now=now)
@@ -169,34 +183,42 @@ STATE_FILTERS = list(selectors.BoardState.LABELS)
 def board(request, period_pk: int):
     period, access = _get_period_for_reader(request, period_pk)
     now = timezone.now()
-    result = selectors.review_board(period, now=now)
     state = choice_param(request, "state", STATE_FILTERS, "")
     kind = choice_param(request, "kind", Unit.Kind.values, "")
-    rows = [
-        row
-        for row in result.rows
-        if (not state or row.state == state) and (not kind or row.unit.kind == kind)
-    ]
-    periods = Period.objects.filter(province_id=period.province_id).order_by("-month")
+
+    def compute():
+        result = selectors.review_board(period, now=now)
+        rows = [
+            row
+            for row in result.rows
+            if (not state or row.state == state) and (not kind or row.unit.kind == kind)
+        ]
+        states = [
+            (s, selectors.BoardState.LABELS[s], result.counts.get(s, 0)) for s in STATE_FILTERS
+        ]
+        return {"board": result, "rows": rows, "states": states}
+
     return render(
         request,
         "reporting/board.html",
         {
             "period": period,
-            "board": result,
-            "rows": rows,
             "access": access,
             "state": state,
             "kind": kind,
-            "states": [
-                (s, selectors.BoardState.LABELS[s], result.counts.get(s, 0)) for s in STATE_FILTERS
-            ],
             "kinds": Unit.Kind.choices,
-            "periods": periods,
-            "return_form": ReturnForm(),
-            "no_address": selectors.units_without_address(
-                period, [row.unit for row in result.rows]
+            "periods": Period.objects.filter(province_id=period.province_id).order_by("-month"),
+            # states move with the clock (a missing report becomes late): keyed by the hour too
+            "fragment": cached.fragment_key(
+                request,
+                period.province,
+                period.pk,
+                access.review,
+                timezone.localtime(now).strftime("%Y%m%d%H"),
             ),
+            **Deferred(compute).context("board", "rows", "states"),
+            # who can be reminded changes with accounts, not with the province's version
+            "no_address": selectors.units_without_address(period),
         },
     )
 

@@ -118,3 +118,18 @@ def fragment_key(request, province: Province, *extra) -> str:
         *extra,
     ]
     return "|".join(map(str, parts))
+
+
+def report_content_key(report, *, province_id: int, editable: bool) -> str:
+    """The key of a report page's entries, values and history ({% cache %} in report.html).
+    Every write to a report bumps its version; reopenings, task and unit changes bump the
+    province's. The language and whether the reader edits (a form) or reads complete it."""
+    from django.utils.translation import get_language
+
+    from par_portal.cache import versions_tag
+
+    scopes = [province_scope(province_id)]
+    mode = "form" if editable else "read"
+    return "|".join(
+        map(str, [report.pk, report.version, versions_tag(scopes), get_language(), mode])
+    )

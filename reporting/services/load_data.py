@@ -36,6 +36,7 @@ class LoadSizes:
     units: int = 100
     months: int = 24
     tasks: int = 5
+    only: tuple[str, ...] = ()  # province codes (else the first `provinces` by code)
 
 
 @dataclass
@@ -71,7 +72,10 @@ def load_data_generate(sizes: LoadSizes, *, today: dt.date | None = None, seed: 
     author = get_user_model().objects.filter(is_superuser=True).first() or (
         get_user_model().objects.create(username="load.data", is_active=False)
     )
-    provinces = list(Province.objects.valid_on(today).order_by("code")[: sizes.provinces])
+    provinces = Province.objects.valid_on(today).order_by("code")
+    if sizes.only:
+        provinces = provinces.filter(code__in=sizes.only)
+    provinces = list(provinces[: sizes.provinces])
     for province in provinces:
         with transaction.atomic():
             _province(province, sizes, first, fields, author, rng, counts)

@@ -28,16 +28,18 @@ from reporting.services.queueing import rollups_deferred, scorecards_queue
 
 
 def periods_mark_dirty(periods: QuerySet[Period], *, now: dt.datetime) -> list[int]:
-    """Mark the periods (up to the current month) dirty and queue their roll-ups on commit."""
+    """Mark the periods (up to the current month) dirty and queue their roll-ups on commit.
+    The provinces' cached pages are invalidated for every period given, later months too (a
+    report of next month can be reviewed before the month starts)."""
     current = months.first_day(timezone.localdate(max(now, timezone.now())))
-    ids = list(periods.filter(month__lte=current).values_list("pk", flat=True))
+    rows = list(periods.values_list("pk", "province_id", "month"))
+    bump({province_scope(province_id) for _pk, province_id, _month in rows})  # after the commit
+    ids = [pk for pk, _province_id, month in rows if month <= current]
     if not ids:
         return []
     Period.objects.filter(pk__in=ids).update(
         dirty_since=Coalesce(F("dirty_since"), Value(now)), dirty_seq=F("dirty_seq") + 1
     )
-    provinces = set(Period.objects.filter(pk__in=ids).values_list("province_id", flat=True))
-    bump(province_scope(pk) for pk in provinces)  # the dashboards' cache, after the commit
     if not rollups_deferred():
         scorecards_queue(ids)
     return ids

@@ -14,14 +14,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.pages import figure
-
 from indicators.hooks import objects_changed
 from indicators.models import FieldTarget, NationalResult
 from indicators.services.results_import import results_import
 from reporting.models import Report
 from reporting.services import report_accept, report_return
 from reporting.services.scorecards import scorecard_rollup
+from tests.pages import figure
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,6 @@ from decimal import Decimal
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
-
-from tests.pages import figure
 from django.utils import timezone
 
 from indicators import rankings
@@ -15,6 +13,7 @@ from indicators.models import FieldResult, Province
 from reporting.brief import brief_data
 from reporting.models import FieldScorecard
 from reporting.selectors import dashboards as boards
+from tests.pages import figure
 
 pytestmark = pytest.mark.django_db
 KEYS = ("target_rank", "last_rank", "last_points", "gap_points")

@@ -8,12 +8,14 @@ import zipfile
 import openpyxl
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reporting import services
 from reporting.models import Evidence, Report
+from tests.pages import figure, form_fields
 from tests.reporting.conftest import EXE, PDF, before, upload
 
 pytestmark = pytest.mark.django_db
@@ -24,14 +26,8 @@ def _url(period, unit):
 
 
 def _form_data(response, **changes):
-    """What the browser would send back: every field's current value, with some changed."""
-    form = response.context["form"]
-    data = {}
-    for name in form.fields:
-        if name.endswith("-files"):
-            continue
-        value = form[name].value()
-        data[name] = "" if value is None else value
+    """What the browser would send back: every field of the rendered form, with some changed."""
+    data = form_fields(response.content.decode(), exclude_suffix="-files")
     data.update(changes)
     return data
 
@@ -46,7 +42,7 @@ def test_reporter_opens_own_units_report(client, reporter, during_period, hai_ch
     client.force_login(reporter)
     response = client.get(_url(during_period, hai_chau))
     assert response.status_code == 200
-    assert response.context["form"] is not None
+    assert figure(response, "form") is not None
     assert Report.objects.filter(period=during_period, unit=hai_chau).exists()
 
 
@@ -196,7 +192,7 @@ def test_percent_out_of_range_and_negative_counts_are_field_errors(
         },
     )
     response = client.post(_url(during_period, hai_chau), data)
-    form = response.context["form"]
+    form = figure(response, "form")
     assert f"t{entry.task_id}-percent_done" in form.errors
     assert f"i{value.indicator_id}-value" in form.errors
     report.refresh_from_db()
@@ -240,7 +236,7 @@ def test_submit_then_read_only_for_the_unit(client, reporter, during_period, hai
     report.refresh_from_db()
     assert report.status == "submitted"
     page = client.get(_url(during_period, hai_chau))
-    assert page.context["form"] is None
+    assert figure(page, "form") is None
     assert "chỉ xem" in page.content.decode()
 
 
@@ -251,13 +247,14 @@ def test_board_query_count_does_not_grow_with_units(
     url = reverse("reporting:board", args=[during_period.pk])
     client.get(url)
     _submitted(during_period, hai_chau, reporter)
+    cache.clear()  # the rows are computed, not read from the cache
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
     assert response.status_code == 200
     # session, user, period, memberships (the access check and the header share them), expected
-    # units, reports, reopenings, periods for the month picker, the units' reporter/head e-mails
-    # and official e-mails (units no reminder reaches), unread notices
-    assert len(queries) == 11, [q["sql"][:60] for q in queries]
+    # units, reports, reopenings, periods for the month picker; for the units no reminder
+    # reaches: expected units, their reporter/head e-mails and official e-mails; unread notices
+    assert len(queries) == 12, [q["sql"][:60] for q in queries]
     pinned = len(queries)
     services.report_start(
         period=during_period,
@@ -265,23 +262,49 @@ def test_board_query_count_does_not_grow_with_units(
         user=reporter,
         now=during_period.due_at,
     )
+    cache.clear()
     with CaptureQueriesContext(connection) as queries:
         client.get(url)
     assert len(queries) == pinned
-    assert len(response.context["rows"]) == response.context["board"].expected >= 10
+    assert len(figure(response, "rows")) == figure(response, "board").expected >= 10
+    # warm: the table is the cached fragment; no expected units, reports, reopenings or months
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(url)
+    assert len(warm) == pinned - 4
+    assert again.content.decode().count("data-unit=") == len(figure(response, "rows"))
 
 
 def test_form_query_count_is_pinned(client, reporter, during_period, hai_chau):
     client.force_login(reporter)
     url = _url(during_period, hai_chau)
-    client.get(url)
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
+    client.get(url)  # the report is started
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        first = client.get(url)
+    assert first.status_code == 200
     # session, user, period, unit, memberships (access and header), the report, the detail
     # query and its 8 prefetches (entries, evidence, tasks, fields, values, indicators, changes,
     # their users), unread notices (header)
-    assert len(queries) == 16, len(queries)
+    assert len(cold) == 16, len(cold)
+    with CaptureQueriesContext(connection) as warm:
+        again = client.get(url)
+    # the entries, values and history are cached under the report's version: no detail query
+    # session, user, period, unit, memberships, the report, unread notices
+    assert len(warm) == 7, [q["sql"][:60] for q in warm]
+    assert form_fields(again.content.decode()) == form_fields(first.content.decode())
+
+
+def test_a_saved_report_shows_its_new_content_at_once(client, reporter, during_period, hai_chau):
+    """The cached content is keyed by the report's version: a save shows at once."""
+    client.force_login(reporter)
+    url = _url(during_period, hai_chau)
+    page = client.get(url)
+    entry = Report.objects.get(period=during_period, unit=hai_chau).entries.first()
+    key = f"t{entry.task_id}-result"
+    assert client.post(url, _form_data(page, **{key: "Đã ban hành kế hoạch"})).status_code == 302
+    again = client.get(url)
+    assert form_fields(again.content.decode())[key] == "Đã ban hành kế hoạch"
+    assert "Đã ban hành kế hoạch" in again.content.decode().split('data-testid="history"')[1]
 
 
 def test_excel_summary_compiles_units_fields_and_tasks(

@@ -18,15 +18,20 @@ class Command(BaseCommand):
         parser.add_argument("--units", type=int, default=defaults.units)
         parser.add_argument("--months", type=int, default=defaults.months)
         parser.add_argument("--tasks", type=int, default=defaults.tasks)
+        parser.add_argument(
+            "--only", nargs="*", default=[], help="province codes (default: the first by code)"
+        )
         parser.add_argument("--clear", action="store_true", help="only remove a previous load")
 
-    def handle(self, *args, provinces, units, months, tasks, clear, **options):
+    def handle(self, *args, provinces, units, months, tasks, only, clear, **options):
         if clear:
             load_data_clear()
             return
         started = time.monotonic()
         counts = load_data_generate(
-            LoadSizes(provinces=provinces, units=units, months=months, tasks=tasks)
+            LoadSizes(
+                provinces=provinces, units=units, months=months, tasks=tasks, only=tuple(only)
+            )
         )
         self.stdout.write(
             f"{counts.provinces} provinces, {counts.units} units, {counts.tasks} tasks, "
