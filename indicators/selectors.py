@@ -123,13 +123,23 @@ def latest_year_with_results(province: Province, before: int | None = None) -> i
 
 
 def field_target(province: Province, year: int, code: str) -> FieldTarget | None:
-    return (
-        FieldTarget.objects.filter(
-            plan__province__in=lineage(province), field__code=code, plan__year__lte=year
-        )
-        .order_by("-plan__year")
-        .first()
-    )
+    return field_targets(province, year, codes=[code]).get(code)
+
+
+def field_targets(
+    province: Province, year: int, *, codes: Iterable[str] | None = None
+) -> dict[str, FieldTarget]:
+    """Each field's target in force in `year`: that of the latest plan of the province (or those
+    it absorbed) up to the year that sets one. One query for every field."""
+    targets = FieldTarget.objects.filter(
+        plan__province__in=lineage(province), plan__year__lte=year
+    ).select_related("field")
+    if codes is not None:
+        targets = targets.filter(field__code__in=list(codes))
+    found: dict[str, FieldTarget] = {}
+    for target in targets.order_by("-plan__year", "pk"):
+        found.setdefault(target.field.code, target)
+    return found
 
 
 def with_successors(province_ids: Iterable[int]) -> set[int]:

@@ -13,7 +13,8 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
 
 from indicators.models import Task
 from reporting.models import Period, Report, TaskEntry
@@ -40,32 +41,41 @@ class TaskProgress:
 
 def task_progress(period: Period, *, field_id: int | None = None) -> list[TaskProgress]:
     """The province's tasks that have started by the end of the period's month, in plans that
-    run this month, each with its carried-forward progress (one query)."""
-    latest = TaskEntry.objects.filter(
-        task=OuterRef("pk"),
-        report__unit=OuterRef("lead_unit"),
-        report__period__province_id=period.province_id,
-        report__period__month__lte=period.month,
-        report__status__in=COUNTED,
-    ).order_by("-report__period__month")
-    tasks = (
-        Task.objects.filter(plan__in=live_plan_ids(period), start_date__lte=period.last_day)
-        .annotate(
-            latest_pct=Subquery(latest.values("percent_done")[:1]),
-            latest_status=Subquery(latest.values("status")[:1]),
-            latest_month=Subquery(latest.values("report__period__month")[:1]),
-        )
-        .select_related("lead_unit", "field")
-        .order_by("field__number", "code")
-    )
+    run this month, each with its carried-forward progress (two queries: the tasks, and the
+    latest counted entry of each, picked by a window function)."""
+    tasks = Task.objects.filter(
+        plan__in=live_plan_ids(period), start_date__lte=period.last_day
+    ).order_by("field__number", "code")
     if field_id is not None:
         tasks = tasks.filter(field_id=field_id)
+    tasks = list(tasks.select_related("lead_unit", "field"))
+    latest = (
+        TaskEntry.objects.filter(
+            task__in=[t.pk for t in tasks],
+            report__unit_id=F("task__lead_unit_id"),
+            report__period__province_id=period.province_id,
+            report__period__month__lte=period.month,
+            report__status__in=COUNTED,
+        )
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("task_id")],
+                order_by=F("report__period__month").desc(),
+            )
+        )
+        .filter(row=1)
+        .order_by()  # not the entries' default ordering (its joins cost more than the query)
+        .values_list("task_id", "percent_done", "status", "report__period__month")
+    )
+    found = {task_id: (pct, status, month) for task_id, pct, status, month in latest}
+    none = (0, "", None)
     return [
         TaskProgress(
             task=t,
-            percent_done=Decimal(t.latest_pct or 0),
-            status=t.latest_status or "",
-            reported_month=t.latest_month,
+            percent_done=Decimal(found.get(t.pk, none)[0] or 0),
+            status=found.get(t.pk, none)[1] or "",
+            reported_month=found.get(t.pk, none)[2],
         )
         for t in tasks
     ]

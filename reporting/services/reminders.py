@@ -104,8 +104,18 @@ def reminders_run(*, now: dt.datetime, dry_run: bool = False) -> RunReport:
             return report
         report.created = _create_due(now)
         rows = _ready_rows(now, report)
-        for recipient in _recipients(rows).values():
-            _send_one(recipient, now=now, report=report)
+        # one SMTP connection for the run; if it cannot be opened, each message tries on its own
+        # and its rows are retried or marked as usual
+        mail = get_connection()
+        try:
+            mail.open()
+        except (*TRANSIENT, smtplib.SMTPException, OSError):
+            mail.close()
+        try:
+            for recipient in _recipients(rows).values():
+                _send_one(recipient, now=now, report=report, connection=mail)
+        finally:
+            mail.close()
         _finish(rows, now=now, report=report)
     return report
 
@@ -232,7 +242,7 @@ def _row_label(row: Reminder) -> str:
     return f"{row.unit.name_vi} {row.period.month:%m/%Y} {row.kind}"
 
 
-def _send_one(recipient: Recipient, *, now: dt.datetime, report: RunReport) -> None:
+def _send_one(recipient: Recipient, *, now: dt.datetime, report: RunReport, connection) -> None:
     rows = [r for r in recipient.rows if recipient.email not in r.recipients]
     if not rows:
         return
@@ -245,12 +255,13 @@ def _send_one(recipient: Recipient, *, now: dt.datetime, report: RunReport) -> N
         settings.DEFAULT_FROM_EMAIL,
         [recipient.email],
         headers={"Message-ID": f"<reminder-{digest}@par-portal>"},
-        connection=get_connection(),
+        connection=connection,
     )
     message.attach_alternative(html, "text/html")
     try:
         message.send()
     except TRANSIENT as error:
+        connection.close()  # the next message opens a fresh one
         _retry_later(rows, error, now=now, report=report)
         return
     except (smtplib.SMTPException, OSError) as error:

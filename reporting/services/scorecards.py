@@ -31,8 +31,8 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.models import FieldResult, Province
-from indicators.selectors import field_target, lineage
+from indicators.models import Field, FieldResult, Province
+from indicators.selectors import field_targets, lineage
 from par_portal import months as months_
 from par_portal.cache import bump, province_scope
 from reporting.models import (
@@ -151,8 +151,8 @@ def scorecard_rollup(*, period: Period, now: dt.datetime) -> None:
             status=field_status(mean, expected, row.overdue, overdue_share, policy),
             computed_at=now,
         )
-        _targets_and_gap(card, period)
         cards.append(card)
+    _targets_and_gaps(cards, period)
     FieldScorecard.objects.bulk_create(cards)
     _unit_cards(period, units, reports, per_unit, now=now)
     Period.objects.filter(pk=period.pk, dirty_seq=seen).update(dirty_since=None)
@@ -170,44 +170,59 @@ def field_status(mean, expected, overdue_count, overdue_share, policy) -> str:
     return Status.AT_RISK
 
 
-def _targets_and_gap(card: FieldScorecard, period: Period) -> None:
-    """The field's target (top N, %) and last published result, of the province or those it
+def _targets_and_gaps(cards: list[FieldScorecard], period: Period) -> None:
+    """Each field's target (top N, %) and last published result, of the province or those it
     absorbed, and the gap to rank N: the N-th best score of the *other* provinces that year,
     minus ours, floored at 0. The gap is left empty only when fewer than N other scores exist;
-    when any score involved is synthetic it is computed and marked illustrative."""
-    field = card.field
-    target = field_target(period.province, period.month.year, field.code)
-    if target:
-        card.target_rank, card.target_pct = target.best_rank, target.min_pct
+    when any score involved is synthetic it is computed and marked illustrative. A few queries
+    for all the fields together."""
+    fields = {f.pk: f for f in Field.objects.filter(pk__in=[c.field_id for c in cards])}
+    codes = [f.code for f in fields.values()]
+    targets = field_targets(period.province, period.month.year, codes=codes)
     members = lineage(period.province)
-    own = (
+    own_results: dict[str, FieldResult] = {}
+    # a published figure before a synthetic one (e.g. Quang Nam's real 2023 score before old
+    # Da Nang's synthetic one), then the better score
+    for result in (
         FieldResult.objects.filter(
-            province__in=members, field__code=field.code, year__lt=period.month.year
+            province__in=members, field__code__in=codes, year__lt=period.month.year
         )
-        # a published figure before a synthetic one (e.g. Quang Nam's real 2023 score before
-        # old Da Nang's synthetic one), then the better score
+        .select_related("field")
         .order_by("-year", "is_synthetic", "-points")
-        .first()
-    )
-    if own is None:
-        card.gap_code = GapNote.NO_RESULT
-        return
-    card.last_year, card.last_points, card.last_rank = own.year, own.points, own.rank
-    if not card.target_rank or own.points is None:
-        return
-    others = list(
-        FieldResult.objects.filter(year=own.year, field__code=field.code, points__isnull=False)
+    ):
+        own_results.setdefault(result.field.code, result)
+    others: dict[tuple[str, int], list[tuple[Decimal, bool]]] = {}
+    for code, year, points, synthetic in (
+        FieldResult.objects.filter(
+            field__code__in=codes,
+            year__in={r.year for r in own_results.values()},
+            points__isnull=False,
+        )
         .exclude(province__in=members)
-        .values_list("points", "is_synthetic")
-    )
-    if len(others) < card.target_rank:
-        card.gap_code = GapNote.TOO_FEW
-        card.gap_params = {"n": len(others), "year": own.year, "rank": card.target_rank}
-        return
-    nth = sorted((points for points, _synthetic in others), reverse=True)[card.target_rank - 1]
-    card.gap_points = max(Decimal(0), nth - own.points)
-    if own.is_synthetic or any(synthetic for _points, synthetic in others):
-        card.gap_code = GapNote.ILLUSTRATIVE
+        .values_list("field__code", "year", "points", "is_synthetic")
+    ):
+        others.setdefault((code, year), []).append((points, synthetic))
+    for card in cards:
+        code = fields[card.field_id].code
+        target = targets.get(code)
+        if target:
+            card.target_rank, card.target_pct = target.best_rank, target.min_pct
+        own = own_results.get(code)
+        if own is None:
+            card.gap_code = GapNote.NO_RESULT
+            continue
+        card.last_year, card.last_points, card.last_rank = own.year, own.points, own.rank
+        if not card.target_rank or own.points is None:
+            continue
+        pool = others.get((code, own.year), [])
+        if len(pool) < card.target_rank:
+            card.gap_code = GapNote.TOO_FEW
+            card.gap_params = {"n": len(pool), "year": own.year, "rank": card.target_rank}
+            continue
+        nth = sorted((points for points, _synthetic in pool), reverse=True)[card.target_rank - 1]
+        card.gap_points = max(Decimal(0), nth - own.points)
+        if own.is_synthetic or any(synthetic for _points, synthetic in pool):
+            card.gap_code = GapNote.ILLUSTRATIVE
 
 
 def _unit_cards(period, units, reports, per_unit, *, now) -> None:

@@ -109,6 +109,42 @@ def sessions(env) -> dict[str, str]:
     return json.loads(manage(env, "shell", "-c", code).splitlines()[-1])
 
 
+def script(env, name: str, *args: str) -> dict:
+    """Run tests/bench/<name>.py on the bench database; its last line is JSON."""
+    import json
+
+    done = subprocess.run(
+        [sys.executable, f"tests/bench/{name}.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        raise SystemExit(f"{name}.py failed:\n{done.stdout}{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def peak_rss_mib(pids: list[int]) -> float:
+    """The largest peak resident set (VmHWM) among the processes."""
+    peak = 0
+    for pid in pids:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]))
+        except OSError:
+            continue
+    return peak / 1024
+
+
+def children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 def drive(port: int, path: str, cookie: str) -> dict:
     latencies: list[float] = []
     errors = [0]
@@ -167,6 +203,22 @@ def main() -> int:
     manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     manage(env, "load_par_data")
     manage(env, "load_demo")
+    cookies = sessions(env)
+    # Queries per page as Da Nang grows: 1×, 4× and 16× the units and the months
+    base_units, base_months = (3, 2) if SMOKE else (5, 3)
+    pages = [[label, user, cookies.get(path, path)] for label, user, path in PAGES[1:]]
+    scaling = {}
+    for factor in (1, 4, 16):
+        manage(
+            env,
+            "generate_load_data",
+            "--only=da-nang-2025",
+            "--provinces=1",
+            f"--units={base_units * factor}",
+            f"--months={base_months * factor}",
+            "--tasks=2",
+        )
+        scaling[factor] = script(env, "queries", __import__("json").dumps(pages))
     started = time.monotonic()
     load = manage(
         env,
@@ -175,7 +227,7 @@ def main() -> int:
     )
     load_seconds = time.monotonic() - started
     manage(env, "rollup_scorecards")
-    cookies = sessions(env)
+    manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     port = 8700 + os.getpid() % 200
     web = subprocess.Popen(
         [
@@ -210,6 +262,7 @@ def main() -> int:
             if floor is None:
                 floor = result
             rows.append((label, result))
+        web_rss = peak_rss_mib(children(web.pid))
     finally:
         web.terminate()
         web.wait(timeout=30)
@@ -224,6 +277,39 @@ def main() -> int:
             f"| {label} | {r['rps']:.0f} | {r['p50']:.1f} | {r['p95']:.1f} | {ratio:.1f}× "
             f"| {r['errors']} | {verdict} |"
         )
+    rollup = script(env, "rollup", "1" if SMOKE else "3")
+    import resource
+
+    fanout = script(env, "fanout")
+    worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    lines += ["", "| queries per page (cold / warm cache) | 1× | 4× | 16× | target (flat) |"]
+    lines.append("|---|---|---|---|---|")
+    for label, _user, _path in PAGES[1:]:
+        counts = [scaling[f][label] for f in (1, 4, 16)]
+        flat = all(c == counts[0] for c in counts)
+        cells = " | ".join(f"{cold} / {warm}" for cold, warm in counts)
+        lines.append(f"| {label} | {cells} | {'PASS' if flat else 'FAIL'} |")
+    ratio = rollup["rollup_s"] / rollup["floor_s"] if rollup["floor_s"] else 0
+    fan = fanout["run_s"] / fanout["floor_s"] if fanout["floor_s"] else 0
+    lines += [
+        "",
+        "| job | ours | floor | ratio | check | target |",
+        "|---|---|---|---|---|---|",
+        f"| roll-up, {rollup['periods']} provinces, {rollup['month']} | "
+        f"{rollup['rollup_s']:.2f} s | {rollup['floor_s']:.2f} s (one SQL query) | {ratio:.1f}× | "
+        f"{rollup['rows'] - rollup['differ']}/{rollup['rows']} field rows equal | "
+        f"{'PASS' if ratio <= 1.5 and not rollup['differ'] else 'FAIL'} (≤ 1.5×, equal) |",
+        f"| reminder fan-out, {fanout['messages']} e-mails to a local SMTP sink | "
+        f"{fanout['run_s']:.2f} s | {fanout['floor_s']:.2f} s (bare smtplib loop) | {fan:.1f}× | "
+        f"{fanout['received']} received, {fanout['replayed']} replayed | "
+        f"{'PASS' if fan <= 2 and fanout['received'] == fanout['messages'] else 'FAIL'} (≤ 2×) |",
+        "",
+        f"Peak memory: web worker {web_rss:.0f} MiB (gunicorn, largest VmHWM after the page runs); "
+        f"job processes {worker_rss:.0f} MiB (largest peak RSS of the roll-up and fan-out "
+        "processes, which run what a Celery worker runs).",
+        "",
+        "Not measured yet: the deadline surge (every unit of a province submitting at once).",
+    ]
     sizes = ", ".join(f"{k} {v}" for k, v in SIZES.items())
     header = [
         f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC on {platform.node()} "

@@ -129,7 +129,10 @@ def main() -> None:
                 "rollup_s": rollup_s,
                 "floor_s": floor_s,
                 "differ": len(differ),
-                "example": str(sorted(differ)[:1] and (ours.get(sorted(differ)[0]), theirs.get(sorted(differ)[0]))),
+                "example": str(
+                    sorted(differ)[:1]
+                    and (ours.get(sorted(differ)[0]), theirs.get(sorted(differ)[0]))
+                ),
             }
         )
     )

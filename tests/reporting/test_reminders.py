@@ -270,3 +270,19 @@ def test_the_dry_run_names_the_units_it_could_not_reach(world):
     out = StringIO()
     call_command("send_reminders", "--now", "2030-03-20T08:05", "--dry-run", stdout=out)
     assert "NO ADDRESS (would fail): UBND xã B 03/2030 before_5" in out.getvalue()
+
+
+def test_a_run_sends_all_its_messages_over_one_smtp_connection(world, settings):
+    """A fan-out to a whole country opens one connection, not one per message (a local SMTP
+    server counts the connections that delivered)."""
+    from tests.smtp_sink import Sink
+
+    with Sink() as sink:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        report = reminders_run(now=local(2030, 3, 20, 8, 5))
+    assert report.sent_messages >= 2
+    assert len(sink.messages) == report.sent_messages
+    assert len(sink.sessions) == 1
