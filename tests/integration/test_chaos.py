@@ -21,14 +21,14 @@ from django.utils import timezone
 
 from tests.integration.test_celery_worker import (
     ROOT,
-    Sink,
     _database_url,
-    _free_port,
     chaos_record,
     start_worker,
     stop,
     wait_for,
 )
+from tests.smtp_sink import Sink
+from tests.smtp_sink import free_port as _free_port
 
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
