@@ -28,6 +28,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from tests.bench import surge  # noqa: E402
+
 NOTES = "<!-- notes: kept by make bench -->"
 SMOKE = os.environ.get("BENCH_SMOKE") == "1"
 SIZES = {
@@ -63,6 +66,8 @@ def environment(static_root: str) -> dict[str, str]:
         "SECURE_COOKIES": "false",
         "STATIC_ROOT": static_root,
         "LOG_LEVEL": "WARNING",
+        # the portal's URLs plus the surge's floor view (tests/bench/urls.py)
+        "DJANGO_SETTINGS_MODULE": "tests.bench.settings",
     }
 
 
@@ -191,6 +196,25 @@ def drive(port: int, path: str, cookie: str) -> dict:
     }
 
 
+def surge_line(run: dict, saved: dict, month: str) -> str:
+    """The deadline surge next to its floor: throughput (submissions per second) and nothing
+    lost (every report posted is saved as submitted, every floor row is written)."""
+    n = run["submitted"]
+    ours = run["surge"]["answered"] / run["surge"]["seconds"]
+    floor = run["floor"]["answered"] / run["floor"]["seconds"]
+    share = ours / floor if floor else 0
+    lost = n - saved["saved"]
+    ok = share >= 0.5 and lost == 0 and not run["surge"]["failed"]
+    return (
+        f"| deadline surge, {n} units of Đà Nẵng submit {month} ({CLIENTS} clients) | "
+        f"{ours:.0f} submits/s ({run['surge']['seconds']:.2f} s) | "
+        f"{floor:.0f} inserts/s ({run['floor']['seconds']:.2f} s, {saved['floor_rows']} rows) | "
+        f"{share:.0%} of the floor | {saved['saved']}/{n} saved, {lost} lost, "
+        f"{len(run['surge']['failed'])} failed | "
+        f"{'PASS' if ok else 'FAIL'} (≥ 50 %, 0 lost) |"
+    )
+
+
 def main() -> int:
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         print("make bench needs DATABASE_URL on PostgreSQL (the Makefile sets a scratch one)")
@@ -262,6 +286,8 @@ def main() -> int:
             if floor is None:
                 floor = result
             rows.append((label, result))
+        prepared = script(env, "surge", "prepare")
+        surge_run = surge.burst(port, prepared, CLIENTS)
         web_rss = peak_rss_mib(children(web.pid))
     finally:
         web.terminate()
@@ -289,6 +315,7 @@ def main() -> int:
         flat = all(c == counts[0] for c in counts)
         cells = " | ".join(f"{cold} / {warm}" for cold, warm in counts)
         lines.append(f"| {label} | {cells} | {'PASS' if flat else 'FAIL'} |")
+    saved = script(env, "surge", "count", str(prepared["period"]))
     ratio = rollup["rollup_s"] / rollup["floor_s"] if rollup["floor_s"] else 0
     fan = fanout["run_s"] / fanout["floor_s"] if fanout["floor_s"] else 0
     lines += [
@@ -303,12 +330,11 @@ def main() -> int:
         f"{fanout['run_s']:.2f} s | {fanout['floor_s']:.2f} s (bare smtplib loop) | {fan:.1f}× | "
         f"{fanout['received']} received, {fanout['replayed']} replayed | "
         f"{'PASS' if fan <= 2 and fanout['received'] == fanout['messages'] else 'FAIL'} (≤ 2×) |",
+        surge_line(surge_run, saved, prepared["month"]),
         "",
         f"Peak memory: web worker {web_rss:.0f} MiB (gunicorn, largest VmHWM after the page runs); "
         f"job processes {worker_rss:.0f} MiB (largest peak RSS of the roll-up and fan-out "
         "processes, which run what a Celery worker runs).",
-        "",
-        "Not measured yet: the deadline surge (every unit of a province submitting at once).",
     ]
     sizes = ", ".join(f"{k} {v}" for k, v in SIZES.items())
     header = [
