@@ -18,6 +18,7 @@ from indicators.models import (
     Province,
     Role,
 )
+from par_portal.cache import DIRECTORY, cached
 
 
 def methodology_for_year(year: int, *, level: str = Methodology.Level.PROVINCE):
@@ -49,13 +50,17 @@ def memberships_of(user: AbstractBaseUser) -> QuerySet[Membership]:
 
 
 def user_memberships(user: AbstractBaseUser) -> list[Membership]:
-    """The user's memberships, read once per user object: a request's user is loaded afresh for
-    each request, so the header, the access check and the province lookup share one query."""
+    """The user's memberships, read once per user object (a request's user is loaded afresh for
+    each request, so the header, the access check and the province lookup share one read) and
+    cached between requests until the directory changes."""
+    if not user.is_authenticated:
+        return []
     found = getattr(user, "_par_memberships", None)
     if found is None:
-        found = list(memberships_of(user))
-        if user.is_authenticated:
-            user._par_memberships = found
+        # cached across requests under the directory's version (any membership, unit or
+        # province saved or deleted makes a new one: indicators.signals)
+        found = cached(("memberships", user.pk), [DIRECTORY], lambda: list(memberships_of(user)))
+        user._par_memberships = found
     return found
 
 

@@ -9,8 +9,9 @@ from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 
-from indicators.models import Membership, SecurityEvent
+from indicators.models import Membership, Province, SecurityEvent, Unit
 from indicators.services.audit import province_of_user, security_event_record
+from par_portal.cache import DIRECTORY, bump
 
 Kind = SecurityEvent.Kind
 
@@ -88,3 +89,14 @@ def _membership_removed(sender, instance, **kwargs):
         subject=instance.user.get_username(),
         detail={"before": _membership_detail(instance)},
     )
+
+
+@receiver(post_save, sender=Membership)
+@receiver(post_delete, sender=Membership)
+@receiver(post_save, sender=Unit)
+@receiver(post_delete, sender=Unit)
+@receiver(post_save, sender=Province)
+@receiver(post_delete, sender=Province)
+def _directory_changed(sender, **kwargs):
+    """Who may see what changed: every user's cached memberships are read afresh."""
+    bump([DIRECTORY])

@@ -13,6 +13,7 @@ worker process sees the same versions.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -21,19 +22,30 @@ from django.db import transaction
 
 TIMEOUT = 6 * 60 * 60
 RESULTS = "results"
+# Provinces, units and memberships: who may see what. Every save or delete of one bumps it
+# (indicators.signals), so each user's memberships can be cached under it.
+DIRECTORY = "directory"
 
 
 def province_scope(province_id: int) -> str:
     return f"province:{province_id}"
 
 
+def user_scope(user_id: int) -> str:
+    """What the header shows of one user beyond their memberships: the unread notices."""
+    return f"user:{user_id}"
+
+
 def _versions(scopes: list[str]) -> list[int]:
     keys = [f"v:{scope}" for scope in scopes]
     found = cache.get_many(keys)
-    missing = {key: 1 for key in keys if key not in found}
+    # A version that is not found (never set, or evicted) starts from a number never used
+    # before: restarting from 1 would serve entries cached under an old 1 again.
+    fresh = time.time_ns()
+    missing = {key: fresh for key in keys if key not in found}
     if missing:
         cache.set_many(missing, timeout=None)
-    return [found.get(key, 1) for key in keys]
+    return [found.get(key, fresh) for key in keys]
 
 
 def cached(parts: Iterable[Any], scopes: list[str], compute: Callable[[], Any]) -> Any:
@@ -52,8 +64,8 @@ def _bump_now(scopes: Iterable[str]) -> None:
         key = f"v:{scope}"
         try:
             cache.incr(key)
-        except ValueError:  # not set yet (or evicted): any new number is a new version
-            cache.set(key, 2, timeout=None)
+        except ValueError:  # not set yet (or evicted): a number never used before
+            cache.set(key, time.time_ns(), timeout=None)
 
 
 def bump(scopes: Iterable[str]) -> None:

@@ -19,3 +19,14 @@ class ReportingConfig(AppConfig):
         # Framework data changed (targets, tasks, units, results): the months it feeds are
         # marked stale in the same transaction, and recomputed after the commit.
         inputs_changed.connect(mark_stale, weak=False, dispatch_uid="reporting-inputs-changed")
+
+        from django.db.models.signals import post_delete, post_save
+
+        from par_portal.cache import bump, user_scope
+        from reporting.models import Notice
+
+        def bell_changed(sender, instance, **kwargs):
+            bump([user_scope(instance.user_id)])  # the header's unread count, cached per user
+
+        for signal in (post_save, post_delete):
+            signal.connect(bell_changed, sender=Notice, dispatch_uid=f"bell-{signal}")

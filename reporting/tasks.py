@@ -21,7 +21,11 @@ from django.utils import timezone
 from par_portal import months
 from reporting.models import Period
 from reporting.services.reminders import reminders_run
-from reporting.services.scorecards import periods_ensure_ahead, scorecard_rollup
+from reporting.services.scorecards import (
+    periods_ensure_ahead,
+    scorecard_rollup,
+    scorecards_rollup,
+)
 from reporting.services.staleness import dirty_periods
 
 log = logging.getLogger(__name__)
@@ -72,11 +76,7 @@ def rollup_period(period_id: int) -> None:
 
 def _sweep() -> int:
     """Recompute every period marked stale, of any month."""
-    count = 0
-    for period in dirty_periods().select_related("province"):
-        scorecard_rollup(period=period, now=timezone.now())
-        count += 1
-    return count
+    return scorecards_rollup(dirty_periods().select_related("province"), now=timezone.now())
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -95,12 +95,12 @@ def nightly() -> int:
     started = time.monotonic()
     today = timezone.localdate()
     periods_ensure_ahead(today=today)
-    count = 0
     first_of_month = months.first_day(today)
     previous = months.previous_month(first_of_month)
-    for period in Period.objects.filter(month__in=[previous, first_of_month]):
-        scorecard_rollup(period=period, now=timezone.now())
-        count += 1
+    count = scorecards_rollup(
+        Period.objects.filter(month__in=[previous, first_of_month]).select_related("province"),
+        now=timezone.now(),
+    )
     count += _sweep()
     log.info("Nightly: %d periods recomputed in %.2fs", count, time.monotonic() - started)
     return count

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,12 +32,14 @@ def live_tasks(*, unit: Unit, period: Period) -> QuerySet[Task]:
     )
 
 
-def live_plan_ids(period: Period) -> QuerySet:
-    """The province's plans with a task running during the period's month (a subquery)."""
+def live_plan_ids(*periods: Period) -> QuerySet:
+    """The provinces' plans with a task running during the periods' month (a subquery; the
+    periods are of one month)."""
+    first = periods[0]
     return Task.objects.filter(
-        plan__province_id=period.province_id,
-        start_date__lte=period.last_day,
-        due_date__gte=period.month,
+        plan__province_id__in=[period.province_id for period in periods],
+        start_date__lte=first.last_day,
+        due_date__gte=first.month,
     ).values("plan_id")
 
 
@@ -53,18 +55,19 @@ def reported_indicators(*, unit: Unit, period: Period) -> QuerySet[Indicator]:
     )
 
 
-def expected_units(period: Period) -> QuerySet[Unit]:
-    """Units that owe a report: valid during the month, with a task live in it."""
+def expected_units(*periods: Period) -> QuerySet[Unit]:
+    """Units that owe a report: valid during the month, with a task of their province's plans
+    live in it (leading or supporting). Several periods (of one month) give every province's."""
+    first = periods[0]
     live = Task.objects.filter(
-        plan__province_id=period.province_id,
-        start_date__lte=period.last_day,
-        due_date__gte=period.month,
-    )
+        plan__province_id=OuterRef("province_id"),
+        start_date__lte=first.last_day,
+        due_date__gte=first.month,
+    ).filter(Q(lead_unit_id=OuterRef("pk")) | Q(supporting_units=OuterRef("pk")))
     return (
-        Unit.objects.valid_during(period.month, period.last_day)
-        .filter(province_id=period.province_id)
-        .filter(Q(led_tasks__in=live) | Q(supported_tasks__in=live))
-        .distinct()
+        Unit.objects.valid_during(first.month, first.last_day)
+        .filter(province_id__in=[period.province_id for period in periods])
+        .filter(Exists(live))
         .order_by("kind", "name_vi")
     )
 

@@ -31,6 +31,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from indicators.models import Membership, Preference, Role
+from par_portal.cache import bump, user_scope
 from reporting.models import Notice, Reminder, Report
 from reporting.selectors.reminders import reminders_due, unit_addresses
 
@@ -111,11 +112,13 @@ def reminders_run(*, now: dt.datetime, dry_run: bool = False) -> RunReport:
             mail.open()
         except (*TRANSIENT, smtplib.SMTPException, OSError):
             mail.close()
+        sent = _SentBatch(now=now)
         try:
             for recipient in _recipients(rows).values():
-                _send_one(recipient, now=now, report=report, connection=mail)
+                _send_one(recipient, now=now, report=report, connection=mail, sent=sent)
         finally:
             mail.close()
+            sent.flush()
         _finish(rows, now=now, report=report)
     return report
 
@@ -134,20 +137,25 @@ def _create_due(now: dt.datetime) -> int:
         ignore_conflicts=True,  # the unique key makes a second tick a no-op
     )
     # A newer "before" reminder replaces an older one still waiting: never both.
+    newest: dict[tuple[int, int], int] = {}  # (unit, period) -> fewest days before the due date
     for d in due:
         if d.kind.startswith("before_"):
             days = int(d.kind.split("_")[1])
-            stale = [
-                r.pk
-                for r in Reminder.objects.filter(
-                    unit_id=d.unit_id,
-                    period_id=d.period_id,
-                    status=Reminder.Status.PENDING,
-                    kind__startswith="before_",
-                )
-                if int(r.kind.split("_")[1]) > days
-            ]
-            Reminder.objects.filter(pk__in=stale).update(status=Reminder.Status.SKIPPED)
+            key = (d.unit_id, d.period_id)
+            newest[key] = min(days, newest.get(key, days))
+    if newest:
+        waiting = Reminder.objects.filter(
+            period_id__in={period for _unit, period in newest},
+            status=Reminder.Status.PENDING,
+            kind__startswith="before_",
+        ).values_list("pk", "unit_id", "period_id", "kind")
+        stale = [
+            pk
+            for pk, unit_id, period_id, kind in waiting
+            if (unit_id, period_id) in newest
+            and int(kind.split("_")[1]) > newest[(unit_id, period_id)]
+        ]
+        Reminder.objects.filter(pk__in=stale).update(status=Reminder.Status.SKIPPED)
     return Reminder.objects.count() - before
 
 
@@ -162,14 +170,13 @@ def _ready_rows(now: dt.datetime, report: RunReport) -> list[Reminder]:
             period__in={r.period_id for r in rows}, first_submitted_at__isnull=False
         ).values_list("period_id", "unit_id")
     )
-    ready = []
+    ready, skipped = [], []
     for row in rows:
         if (row.period_id, row.unit_id) in submitted:
-            row.status = Reminder.Status.SKIPPED
-            row.save(update_fields=["status"])
-            report.skipped += 1
+            skipped.append(row.pk)
         else:
             ready.append(row)
+    report.skipped += Reminder.objects.filter(pk__in=skipped).update(status=Reminder.Status.SKIPPED)
     return ready
 
 
@@ -242,7 +249,54 @@ def _row_label(row: Reminder) -> str:
     return f"{row.unit.name_vi} {row.period.month:%m/%Y} {row.kind}"
 
 
-def _send_one(recipient: Recipient, *, now: dt.datetime, report: RunReport, connection) -> None:
+class _SentBatch:
+    """What was sent, written in batches: each message's rows get its recipient and the person
+    an in-app notice. A row is marked only after its message went out (never before, which
+    would lose a message if the send failed), and the marks are written every FLUSH_EVERY
+    messages and at the end of the run, in one transaction each: per message, the writes cost
+    more than the send. If the process dies between a send and the next flush, the next run
+    sends those (at most FLUSH_EVERY) messages again, with the same Message-ID."""
+
+    FLUSH_EVERY = 50
+
+    def __init__(self, *, now: dt.datetime):
+        self.now = now
+        self.rows: dict[int, Reminder] = {}
+        self.notices: list[Notice] = []
+        self.messages = 0
+
+    def add(self, recipient: Recipient, rows: list[Reminder], subject, text, url) -> None:
+        for row in rows:
+            row.recipients = [*row.recipients, recipient.email]
+            self.rows[row.pk] = row
+        if recipient.user_id:
+            self.notices.append(
+                Notice(
+                    user_id=recipient.user_id,
+                    subject=subject,
+                    body=text,
+                    url=url,
+                    created_at=self.now,
+                )
+            )
+        self.messages += 1
+        if self.messages >= self.FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows and not self.notices:
+            return
+        with transaction.atomic():
+            Reminder.objects.bulk_update(list(self.rows.values()), ["recipients"])
+            Notice.objects.bulk_create(self.notices)
+            # bulk_create sends no post_save: the bells of these people are bumped here
+            bump([user_scope(user_id) for user_id in {n.user_id for n in self.notices}])
+        self.rows, self.notices, self.messages = {}, [], 0
+
+
+def _send_one(
+    recipient: Recipient, *, now: dt.datetime, report: RunReport, connection, sent: _SentBatch
+) -> None:
     rows = [r for r in recipient.rows if recipient.email not in r.recipients]
     if not rows:
         return
@@ -271,14 +325,7 @@ def _send_one(recipient: Recipient, *, now: dt.datetime, report: RunReport, conn
             row.save(update_fields=["status", "error", "failure"])
         report.failed += len(rows)
         return
-    with transaction.atomic():
-        for row in rows:
-            row.recipients = [*row.recipients, recipient.email]
-            row.save(update_fields=["recipients"])
-        if recipient.user_id:
-            Notice.objects.create(
-                user_id=recipient.user_id, subject=subject, body=text, url=url, created_at=now
-            )
+    sent.add(recipient, rows, subject, text, url)
     report.sent_messages += 1
 
 
@@ -310,8 +357,18 @@ def _finish(rows: list[Reminder], *, now: dt.datetime, report: RunReport) -> Non
         for row in recipient.rows:
             expected.setdefault(row.pk, set()).add(recipient.email)
         reached_unit |= recipient.unit_rows
+    # the rows as stored now (an admin may have changed one during the run): one query
+    stored = {
+        pk: (status, recipients)
+        for pk, status, recipients in Reminder.objects.filter(
+            pk__in=[r.pk for r in rows]
+        ).values_list("pk", "status", "recipients")
+    }
+    done = []
     for row in rows:
-        row.refresh_from_db(fields=["recipients", "status"])
+        if row.pk not in stored:
+            continue
+        row.status, row.recipients = stored[row.pk]
         if row.status != Reminder.Status.PENDING:
             continue
         if not expected.get(row.pk, set()) <= set(row.recipients):
@@ -321,7 +378,8 @@ def _finish(rows: list[Reminder], *, now: dt.datetime, report: RunReport) -> Non
         else:
             row.status, row.failure = Reminder.Status.FAILED, Reminder.Failure.NO_RECIPIENT
             report.failed += 1
-        row.save(update_fields=["status", "sent_at", "error", "failure"])
+        done.append(row)
+    Reminder.objects.bulk_update(done, ["status", "sent_at", "error", "failure"], batch_size=500)
 
 
 def _compose(recipient: Recipient, rows: list[Reminder]) -> tuple[str, str, str, str]:
@@ -361,4 +419,5 @@ def reminder_send_again(*, reminder: Reminder) -> None:
 
 
 def notices_mark_read(*, user, now: dt.datetime) -> int:
+    bump([user_scope(user.pk)])  # the bell's count (a queryset update sends no signal)
     return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=now)

@@ -25,10 +25,14 @@ The status rule, with each threshold a ScorecardPolicy setting (defaults 10 / 25
 from __future__ import annotations
 
 import datetime as dt
+import operator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import reduce
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from indicators.models import Field, FieldResult, Province
@@ -44,7 +48,7 @@ from reporting.models import (
     UnitScorecard,
 )
 from reporting.models.scorecards import GapNote, Status
-from reporting.selectors.progress import TaskProgress, task_progress
+from reporting.selectors.progress import TaskProgress, tasks_progress
 from reporting.selectors.reports import expected_units
 from reporting.services.reports import periods_ensure
 
@@ -88,16 +92,78 @@ class _FieldSums:
     owners: set = field(default_factory=set)
 
 
-@transaction.atomic
 def scorecard_rollup(*, period: Period, now: dt.datetime) -> None:
-    # The changes seen before reading the inputs; the dirty mark is cleared at the end only if
-    # no change arrived since (reporting.services.staleness).
-    seen = Period.objects.filter(pk=period.pk).values_list("dirty_seq", flat=True).first()
+    scorecards_rollup([period], now=now)
+
+
+CHUNK = 64  # periods rolled up together: their tasks are held in memory at once
+
+
+def scorecards_rollup(periods: Iterable[Period], *, now: dt.datetime) -> int:
+    """Roll up the periods, up to CHUNK at a time, each chunk in one transaction: their
+    progress, expected units and reports are read together (a few queries per month, however
+    many provinces), then their rows are replaced."""
+    periods = list(periods)
+    for start in range(0, len(periods), CHUNK):
+        with transaction.atomic():
+            _rollup_chunk(periods[start : start + CHUNK], now=now)
+    return len(periods)
+
+
+def _rollup_chunk(periods: list[Period], *, now: dt.datetime) -> None:
+    ids = [p.pk for p in periods]
+    # The changes seen before reading the inputs; a period's dirty mark is cleared at the end
+    # only if no change arrived since (reporting.services.staleness).
+    seen = dict(Period.objects.filter(pk__in=ids).values_list("pk", "dirty_seq"))
+    province_ids = {p.province_id for p in periods}
+    policies = {
+        policy.province_id: policy
+        for policy in ScorecardPolicy.objects.filter(province_id__in=province_ids)
+    }
+    progress = tasks_progress(periods, related=False)
+    units: dict[int, list] = {pk: [] for pk in ids}
+    by_month: dict[dt.date, list[Period]] = {}
+    for period in periods:
+        by_month.setdefault(period.month, []).append(period)
+    for group in by_month.values():
+        period_of = {period.province_id: period.pk for period in group}
+        for unit in expected_units(*group):
+            units[period_of[unit.province_id]].append(unit)
+    reports: dict[int, dict[int, Report]] = {pk: {} for pk in ids}
+    for report in Report.objects.filter(period_id__in=ids, first_submitted_at__isnull=False):
+        reports[report.period_id][report.unit_id] = report
+    cards: list[FieldScorecard] = []
+    rows: list[UnitScorecard] = []
+    published = _Published.of({p.task.field_id for items in progress.values() for p in items})
+    for period in periods:
+        policy = policies.get(period.province_id) or ScorecardPolicy(province_id=period.province_id)
+        field_cards, per_unit = _field_cards(
+            period, progress[period.pk], policy, units[period.pk], reports[period.pk], now=now
+        )
+        _targets_and_gaps(field_cards, period, published)
+        cards += field_cards
+        rows += _unit_cards(period, units[period.pk], reports[period.pk], per_unit, now=now)
+    FieldScorecard.objects.filter(period_id__in=ids).delete()
+    UnitScorecard.objects.filter(period_id__in=ids).delete()
+    FieldScorecard.objects.bulk_create(cards)
+    UnitScorecard.objects.bulk_create(rows)
+    unchanged = [Q(pk=pk, dirty_seq=seq) for pk, seq in seen.items()]
+    if unchanged:
+        Period.objects.filter(reduce(operator.or_, unchanged)).update(dirty_since=None)
+    bump([province_scope(p) for p in province_ids])  # new scorecards: the dashboards' cache
+
+
+def _field_cards(
+    period: Period,
+    progress: list[TaskProgress],
+    policy: ScorecardPolicy,
+    units: list,
+    reports: dict[int, Report],
+    *,
+    now: dt.datetime,
+) -> tuple[list[FieldScorecard], dict[int, dict[str, int]]]:
+    """The period's field scorecards (not saved), and each lead unit's done and overdue tasks."""
     on = reference_date(period, now)
-    policy = ScorecardPolicy.objects.filter(
-        province_id=period.province_id
-    ).first() or ScorecardPolicy(province_id=period.province_id)
-    progress = task_progress(period)
     sums: dict[int, _FieldSums] = {}
     per_unit: dict[int, dict[str, int]] = {}
     for item in progress:
@@ -122,12 +188,7 @@ def scorecard_rollup(*, period: Period, now: dt.datetime) -> None:
         unit = per_unit.setdefault(task.lead_unit_id, {"done": 0, "overdue": 0})
         unit["done"] += item.is_done
         unit["overdue"] += overdue
-    units = list(expected_units(period))
-    reports = {
-        r.unit_id: r for r in Report.objects.filter(period=period, first_submitted_at__isnull=False)
-    }
     expected_ids = {u.pk for u in units}
-    FieldScorecard.objects.filter(period=period).delete()
     cards = []
     for field_id, row in sorted(sums.items()):
         owners = expected_ids & row.owners
@@ -135,28 +196,25 @@ def scorecard_rollup(*, period: Period, now: dt.datetime) -> None:
         mean = (row.done_weighted / row.weight).quantize(CENT) if row.weight else None
         expected = (row.expected_weighted / row.weight).quantize(CENT) if row.weight else None
         overdue_share = (HUNDRED * row.overdue_weight / row.weight).quantize(CENT)
-        card = FieldScorecard(
-            period=period,
-            field_id=field_id,
-            tasks_total=row.total,
-            tasks_done=row.done,
-            tasks_behind=row.behind,
-            tasks_overdue=row.overdue,
-            tasks_unreported=row.unreported,
-            reported_through=row.reported_through,
-            mean_done_pct=mean,
-            expected_pct=expected,
-            overdue_weight_pct=overdue_share,
-            on_time_pct=(HUNDRED * on_time / len(owners)).quantize(CENT) if owners else None,
-            status=field_status(mean, expected, row.overdue, overdue_share, policy),
-            computed_at=now,
+        cards.append(
+            FieldScorecard(
+                period=period,
+                field_id=field_id,
+                tasks_total=row.total,
+                tasks_done=row.done,
+                tasks_behind=row.behind,
+                tasks_overdue=row.overdue,
+                tasks_unreported=row.unreported,
+                reported_through=row.reported_through,
+                mean_done_pct=mean,
+                expected_pct=expected,
+                overdue_weight_pct=overdue_share,
+                on_time_pct=(HUNDRED * on_time / len(owners)).quantize(CENT) if owners else None,
+                status=field_status(mean, expected, row.overdue, overdue_share, policy),
+                computed_at=now,
+            )
         )
-        cards.append(card)
-    _targets_and_gaps(cards, period)
-    FieldScorecard.objects.bulk_create(cards)
-    _unit_cards(period, units, reports, per_unit, now=now)
-    Period.objects.filter(pk=period.pk, dirty_seq=seen).update(dirty_since=None)
-    bump([province_scope(period.province_id)])  # new scorecards: the dashboards' cache
+    return cards, per_unit
 
 
 def field_status(mean, expected, overdue_count, overdue_share, policy) -> str:
@@ -170,40 +228,56 @@ def field_status(mean, expected, overdue_count, overdue_share, policy) -> str:
     return Status.AT_RISK
 
 
-def _targets_and_gaps(cards: list[FieldScorecard], period: Period) -> None:
+@dataclass
+class _Published:
+    """The fields' codes and every published (or synthetic) result under those codes, of every
+    province, year and scheme (a code names the same field across schemes): read once for all
+    the periods rolled up together (a few thousand rows nationally)."""
+
+    codes: dict[int, str]
+    results: list[tuple[int, str, int, Decimal | None, int | None, bool]]
+
+    @classmethod
+    def of(cls, field_ids: set[int]) -> _Published:
+        codes = dict(Field.objects.filter(pk__in=field_ids).values_list("pk", "code"))
+        # a published figure before a synthetic one (e.g. Quang Nam's real 2023 score before
+        # old Da Nang's synthetic one), then the better score
+        results = (
+            FieldResult.objects.filter(field__code__in=set(codes.values()))
+            .order_by("-year", "is_synthetic", "-points")
+            .values_list("province_id", "field__code", "year", "points", "rank", "is_synthetic")
+        )
+        return cls(codes=codes, results=list(results))
+
+
+@dataclass
+class _Own:
+    year: int
+    points: Decimal | None
+    rank: int | None
+    is_synthetic: bool
+
+
+def _targets_and_gaps(cards: list[FieldScorecard], period: Period, published: _Published) -> None:
     """Each field's target (top N, %) and last published result, of the province or those it
     absorbed, and the gap to rank N: the N-th best score of the *other* provinces that year,
     minus ours, floored at 0. The gap is left empty only when fewer than N other scores exist;
-    when any score involved is synthetic it is computed and marked illustrative. A few queries
-    for all the fields together."""
-    fields = {f.pk: f for f in Field.objects.filter(pk__in=[c.field_id for c in cards])}
-    codes = [f.code for f in fields.values()]
-    targets = field_targets(period.province, period.month.year, codes=codes)
-    members = lineage(period.province)
-    own_results: dict[str, FieldResult] = {}
-    # a published figure before a synthetic one (e.g. Quang Nam's real 2023 score before old
-    # Da Nang's synthetic one), then the better score
-    for result in (
-        FieldResult.objects.filter(
-            province__in=members, field__code__in=codes, year__lt=period.month.year
-        )
-        .select_related("field")
-        .order_by("-year", "is_synthetic", "-points")
-    ):
-        own_results.setdefault(result.field.code, result)
+    when any score involved is synthetic it is computed and marked illustrative. `published`
+    holds at least these fields."""
+    codes = {c.field_id: published.codes[c.field_id] for c in cards}
+    targets = field_targets(period.province, period.month.year, codes=list(codes.values()))
+    members = {p.pk for p in lineage(period.province)}
+    own_results: dict[str, _Own] = {}
+    for province_id, code, year, points, rank, synthetic in published.results:
+        if province_id in members and year < period.month.year:
+            own_results.setdefault(code, _Own(year, points, rank, synthetic))
+    years = {r.year for r in own_results.values()}
     others: dict[tuple[str, int], list[tuple[Decimal, bool]]] = {}
-    for code, year, points, synthetic in (
-        FieldResult.objects.filter(
-            field__code__in=codes,
-            year__in={r.year for r in own_results.values()},
-            points__isnull=False,
-        )
-        .exclude(province__in=members)
-        .values_list("field__code", "year", "points", "is_synthetic")
-    ):
-        others.setdefault((code, year), []).append((points, synthetic))
+    for province_id, code, year, points, _rank, synthetic in published.results:
+        if year in years and points is not None and province_id not in members:
+            others.setdefault((code, year), []).append((points, synthetic))
     for card in cards:
-        code = fields[card.field_id].code
+        code = codes[card.field_id]
         target = targets.get(code)
         if target:
             card.target_rank, card.target_pct = target.best_rank, target.min_pct
@@ -225,7 +299,8 @@ def _targets_and_gaps(cards: list[FieldScorecard], period: Period) -> None:
             card.gap_code = GapNote.ILLUSTRATIVE
 
 
-def _unit_cards(period, units, reports, per_unit, *, now) -> None:
+def _unit_cards(period, units, reports, per_unit, *, now) -> list[UnitScorecard]:
+    """The period's unit scorecards, ranked (not saved)."""
     rows = []
     for unit in units:
         report = reports.get(unit.pk)
@@ -263,8 +338,7 @@ def _unit_cards(period, units, reports, per_unit, *, now) -> None:
     for index, card in enumerate(rows):
         same = index and key(rows[index - 1]) == key(card)
         card.rank = rows[index - 1].rank if same else index + 1
-    UnitScorecard.objects.filter(period=period).delete()
-    UnitScorecard.objects.bulk_create(rows)
+    return rows
 
 
 def periods_ensure_ahead(*, today: dt.date, months: int = 2) -> None:

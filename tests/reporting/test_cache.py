@@ -134,3 +134,74 @@ def test_a_cached_dashboard_computes_no_figure(committee, monkeypatch, name, sel
 def _without_tokens(response) -> str:
     """The page without its CSRF tokens (masked afresh for each response)."""
     return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", response.content.decode())
+
+
+# --- the header, cached per user --------------------------------------------------------------
+
+
+def test_a_removed_membership_takes_effect_on_the_next_request(
+    client, reporter, period, hai_chau, django_capture_on_commit_callbacks
+):
+    """Memberships are cached between requests; removing one (as the admin does) is the
+    directory changing, so the very next request is refused."""
+    client.force_login(reporter)
+    url = reverse("reporting:report", args=[period.pk, hai_chau.pk])
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as warm:
+        assert client.get(url).status_code == 200
+    assert not any("membership" in q["sql"] for q in warm), "memberships were read again"
+    with django_capture_on_commit_callbacks(execute=True):
+        reporter.memberships.get().delete()
+    assert client.get(url).status_code in (403, 404)
+
+
+def test_a_unit_moved_in_the_admin_shows_in_the_header_at_once(
+    client, reporter, hai_chau, django_capture_on_commit_callbacks
+):
+    client.force_login(reporter)
+    assert hai_chau.name_vi in client.get(reverse("reporting:home")).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        hai_chau.name_vi = "Quận Hải Châu (tên mới)"
+        hai_chau.save()
+    assert "Quận Hải Châu (tên mới)" in client.get(reverse("reporting:home")).content.decode()
+
+
+def _bell(response) -> str:
+    html = response.content.decode()
+    at = html.index('data-testid="bell"')
+    return html[at : html.index("</a>", at)]
+
+
+def test_the_bell_counts_a_new_notice_and_forgets_read_ones(
+    client, reporter, django_capture_on_commit_callbacks
+):
+    from django.utils import timezone
+
+    from reporting.models import Notice
+    from reporting.services.reminders import notices_mark_read
+
+    client.force_login(reporter)
+    home = reverse("reporting:home")
+    assert "text-bg-danger" not in _bell(client.get(home))
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        Notice.objects.create(user=reporter, subject="s", body="b", url="/", created_at=now)
+    assert '<span class="badge text-bg-danger">1</span>' in _bell(client.get(home))
+    with django_capture_on_commit_callbacks(execute=True):
+        notices_mark_read(user=reporter, now=now)
+    assert "text-bg-danger" not in _bell(client.get(home))
+
+
+def test_an_evicted_version_never_serves_an_entry_cached_under_an_older_one():
+    """A version key lost from the cache (evicted, or the cache restarted without the entries)
+    starts again from a number never used, not from 1."""
+    from django.core.cache import cache
+
+    from par_portal.cache import _bump_now, cached
+
+    assert cached(("t",), ["scope"], lambda: "old") == "old"
+    cache.delete("v:scope")  # evicted; the entry cached under the old version stays
+    assert cached(("t",), ["scope"], lambda: "new") == "new"
+    _bump_now(["scope"])
+    cache.delete("v:scope")
+    assert cached(("t",), ["scope"], lambda: "newer") == "newer"

@@ -11,7 +11,7 @@ from decimal import Decimal
 import pytest
 
 from reporting.models import FieldScorecard, Period, Report
-from reporting.selectors.progress import task_progress
+from reporting.selectors.progress import task_progress, tasks_progress
 from reporting.services import report_return, report_start, report_submit
 from reporting.services.reports import periods_ensure
 from reporting.services.scorecards import scorecard_rollup
@@ -115,6 +115,33 @@ def test_a_returned_report_counts_only_once_resubmitted(world):
     assert (progress[t1.pk].percent_done, progress[t1.pk].reported_month) == (
         Decimal(45),
         dt.date(2030, 2, 1),
+    )
+
+
+def test_a_task_missing_from_its_units_latest_report_stands_on_the_one_before(world):
+    """The unit's latest counted report is read first; a task that report has no entry for
+    (it was added to the unit's tasks later, say) stands on its own latest entry."""
+    t1 = world.tasks[0]
+    march = _submit(world, world.period, world.a, "ra", {}, NOW)
+    march.entries.filter(task=t1).delete()
+    progress = {p.task.pk: p for p in task_progress(world.period)}
+    assert (progress[t1.pk].percent_done, progress[t1.pk].reported_month) == (
+        Decimal(40),
+        dt.date(2030, 2, 1),
+    )
+
+
+def test_many_periods_at_once_stand_where_each_alone_stands(world):
+    both = tasks_progress([world.february, world.period])
+    for period in (world.february, world.period):
+        alone = task_progress(period)
+        assert [
+            (p.task.pk, p.percent_done, p.status, p.reported_month) for p in both[period.pk]
+        ] == [(p.task.pk, p.percent_done, p.status, p.reported_month) for p in alone]
+        assert alone  # each month has tasks to compare
+    light = tasks_progress([world.period], related=False)[world.period.pk]
+    assert sorted((p.task.pk, p.percent_done) for p in light) == sorted(
+        (p.task.pk, p.percent_done) for p in task_progress(world.period)
     )
 
 

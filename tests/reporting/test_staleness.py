@@ -103,8 +103,9 @@ def test_a_change_during_a_rollup_keeps_the_period_dirty(world, monkeypatch):
     real = scorecards._unit_cards
 
     def with_a_concurrent_change(*args, **kwargs):
-        real(*args, **kwargs)
+        rows = real(*args, **kwargs)
         periods_mark_dirty(Period.objects.filter(pk=march.pk), now=TODAY)  # arrives meanwhile
+        return rows
 
     monkeypatch.setattr(scorecards, "_unit_cards", with_a_concurrent_change)
     scorecard_rollup(period=march, now=TODAY)

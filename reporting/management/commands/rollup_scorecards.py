@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from reporting.models import Period
-from reporting.services.scorecards import scorecard_rollup
+from reporting.services.scorecards import scorecards_rollup
 
 
 class Command(BaseCommand):
@@ -28,9 +28,9 @@ class Command(BaseCommand):
             )
         except ValueError as error:
             raise CommandError(f"--period must look like 2026-11, not {period!r}.") from error
-        periods = periods.filter(month=month)
+        periods = list(periods.filter(month=month))
+        scorecards_rollup(periods, now=timezone.now())
         for item in periods:
-            scorecard_rollup(period=item, now=timezone.now())
             self.stdout.write(f"{item.province.code} {item.month:%Y-%m}: recomputed")
         if not periods:
             self.stdout.write("No period matched.")
