@@ -81,15 +81,25 @@ def reminders_due(*, now: dt.datetime) -> list[Due]:
             "period_id", "unit_id"
         )
     )
+    kinds = {
+        period.pk: kinds_due(period, policy_for(period.province_id, policies), now=now)
+        for period in periods
+    }
+    by_month: dict[dt.date, list[Period]] = {}
+    for period in periods:
+        if kinds[period.pk]:
+            by_month.setdefault(period.month, []).append(period)
+    expected: dict[int, list[int]] = {}  # period -> its expected units, one query per month
+    for group in by_month.values():
+        period_of = {period.province_id: period.pk for period in group}
+        for unit_id, province_id in expected_units(*group).values_list("pk", "province_id"):
+            expected.setdefault(period_of[province_id], []).append(unit_id)
     due: list[Due] = []
     for period in periods:
-        kinds = kinds_due(period, policy_for(period.province_id, policies), now=now)
-        if not kinds:
-            continue
-        for unit_id in expected_units(period).values_list("pk", flat=True):
+        for unit_id in expected.get(period.pk, []):
             if (period.pk, unit_id) in submitted:
                 continue
-            due.extend(Due(unit_id, period.pk, kind) for kind in kinds)
+            due.extend(Due(unit_id, period.pk, kind) for kind in kinds[period.pk])
     return due
 
 

@@ -113,13 +113,14 @@ def reminders_run(*, now: dt.datetime, dry_run: bool = False) -> RunReport:
         except (*TRANSIENT, smtplib.SMTPException, OSError):
             mail.close()
         sent = _SentBatch(now=now)
+        people = _recipients(rows)
         try:
-            for recipient in _recipients(rows).values():
+            for recipient in people.values():
                 _send_one(recipient, now=now, report=report, connection=mail, sent=sent)
         finally:
             mail.close()
             sent.flush()
-        _finish(rows, now=now, report=report)
+        _finish(rows, people, now=now, report=report)
     return report
 
 
@@ -249,6 +250,20 @@ def _row_label(row: Reminder) -> str:
     return f"{row.unit.name_vi} {row.period.month:%m/%Y} {row.kind}"
 
 
+class _ReminderMessage(EmailMultiAlternatives):
+    """A reminder with its MIME boundary chosen up front (from the message's digest, which no
+    text contains): Python's generator otherwise draws one and compiles a regular expression
+    per message to check it against the text, a fifth of the cost of building a reminder."""
+
+    boundary = ""
+
+    def message(self, *args, **kwargs):
+        mime = super().message(*args, **kwargs)
+        if self.boundary and mime.is_multipart():
+            mime.set_boundary(self.boundary)
+        return mime
+
+
 class _SentBatch:
     """What was sent, written in batches: each message's rows get its recipient and the person
     an in-app notice. A row is marked only after its message went out (never before, which
@@ -303,7 +318,7 @@ def _send_one(
     subject, text, html, url = _compose(recipient, rows)
     key = ",".join(sorted(f"{r.unit_id}-{r.period_id}-{r.kind}" for r in rows))
     digest = hashlib.sha1(f"{key}|{recipient.email}".encode()).hexdigest()[:24]
-    message = EmailMultiAlternatives(
+    message = _ReminderMessage(
         subject,
         text,
         settings.DEFAULT_FROM_EMAIL,
@@ -311,6 +326,7 @@ def _send_one(
         headers={"Message-ID": f"<reminder-{digest}@par-portal>"},
         connection=connection,
     )
+    message.boundary = f"==par-reminder-{digest}"
     message.attach_alternative(html, "text/html")
     try:
         message.send()
@@ -347,13 +363,15 @@ def _retry_later(rows, error, *, now, report) -> None:
         row.save(update_fields=["attempts", "error", "status", "failure", "next_attempt_at"])
 
 
-def _finish(rows: list[Reminder], *, now: dt.datetime, report: RunReport) -> None:
+def _finish(
+    rows: list[Reminder], people: dict[str, Recipient], *, now: dt.datetime, report: RunReport
+) -> None:
     """A row whose every recipient got the message is sent. A row that reached nobody at the
     unit (no reporter or head with an e-mail, no official e-mail) has failed, with that reason,
     once the others it names were written to; it shows in admin and on the focal board."""
     expected: dict[int, set[str]] = {}
     reached_unit: set[int] = set()
-    for recipient in _recipients(rows).values():
+    for recipient in people.values():
         for row in recipient.rows:
             expected.setdefault(row.pk, set()).add(recipient.email)
         reached_unit |= recipient.unit_rows
@@ -364,7 +382,7 @@ def _finish(rows: list[Reminder], *, now: dt.datetime, report: RunReport) -> Non
             pk__in=[r.pk for r in rows]
         ).values_list("pk", "status", "recipients")
     }
-    done = []
+    sent, unreached = [], []
     for row in rows:
         if row.pk not in stored:
             continue
@@ -374,12 +392,15 @@ def _finish(rows: list[Reminder], *, now: dt.datetime, report: RunReport) -> Non
         if not expected.get(row.pk, set()) <= set(row.recipients):
             continue  # still waiting for a retry
         if id(row) in reached_unit:
-            row.status, row.sent_at, row.error, row.failure = Reminder.Status.SENT, now, "", ""
+            sent.append(row.pk)
         else:
-            row.status, row.failure = Reminder.Status.FAILED, Reminder.Failure.NO_RECIPIENT
-            report.failed += 1
-        done.append(row)
-    Reminder.objects.bulk_update(done, ["status", "sent_at", "error", "failure"], batch_size=500)
+            unreached.append(row.pk)
+    # two writes, not one per row
+    still = Reminder.objects.filter(status=Reminder.Status.PENDING)  # not changed meanwhile
+    still.filter(pk__in=sent).update(status=Reminder.Status.SENT, sent_at=now, error="", failure="")
+    report.failed += still.filter(pk__in=unreached).update(
+        status=Reminder.Status.FAILED, failure=Reminder.Failure.NO_RECIPIENT
+    )
 
 
 def _compose(recipient: Recipient, rows: list[Reminder]) -> tuple[str, str, str, str]:
