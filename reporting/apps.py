@@ -11,6 +11,11 @@ class ReportingConfig(AppConfig):
         from django.utils import timezone
 
         from indicators.hooks import inputs_changed
+
+        # The Celery tasks, registered in every process: a web process queues the roll-up by
+        # name, and Celery's autodiscovery only runs in workers (without this, gunicorn could
+        # not queue one and every roll-up waited for the sweep).
+        from reporting import tasks  # noqa: F401
         from reporting.services.staleness import province_inputs_changed
 
         def mark_stale(sender, province_ids, since, **kwargs):

@@ -145,6 +145,23 @@ def test_effective_celery_configuration():
     assert conf.task_always_eager is (not broker)
 
 
+def test_a_web_process_can_queue_the_rollup_by_name():
+    """A process that only set Django up (gunicorn, not a worker) knows the Celery tasks:
+    Celery's autodiscovery runs in workers only, and the web process queues roll-ups by name."""
+    code = (
+        "import django; django.setup()\n"
+        "from par_portal.celery import app\n"
+        "from reporting.services.queueing import ROLLUP_TASK\n"
+        "print(ROLLUP_TASK in app.tasks)\n"
+    )
+    env = {**os.environ, "DEBUG": "true", "DJANGO_SETTINGS_MODULE": "par_portal.settings"}
+    result = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "True"
+
+
 @pytest.mark.redis
 def test_celery_reaches_the_redis_broker(redis_broker_url):
     from par_portal import celery_app
