@@ -100,3 +100,13 @@ def _membership_removed(sender, instance, **kwargs):
 def _directory_changed(sender, **kwargs):
     """Who may see what changed: every user's cached memberships are read afresh."""
     bump([DIRECTORY])
+
+
+@receiver(post_save, sender=get_user_model())
+@receiver(post_delete, sender=get_user_model())
+def _account_changed(sender, update_fields=None, **kwargs):
+    """An account's e-mail or active flag decides whom reminders reach (cached under the
+    directory's version); a login, which saves only the last login, changes neither."""
+    if update_fields is not None and set(update_fields) <= {"last_login"}:
+        return
+    bump([DIRECTORY])

@@ -217,8 +217,8 @@ def board(request, period_pk: int):
                 timezone.localtime(now).strftime("%Y%m%d%H"),
             ),
             **Deferred(compute).context("board", "rows", "states"),
-            # who can be reminded changes with accounts, not with the province's version
-            "no_address": selectors.units_without_address(period),
+            # who can be reminded changes with accounts (the directory's version) and tasks
+            "no_address": cached.units_without_address(period),
         },
     )
 

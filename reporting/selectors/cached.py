@@ -11,7 +11,7 @@ from django.utils import timezone
 from indicators import rankings
 from indicators import selectors as ind
 from indicators.models import NationalResult, Province
-from par_portal.cache import RESULTS, cached, province_scope
+from par_portal.cache import DIRECTORY, RESULTS, cached, province_scope
 from reporting.models import Period
 from reporting.selectors import dashboards as boards
 
@@ -98,6 +98,19 @@ def heatmap(province: Province, year: int, *, now: dt.datetime) -> dict:
         ("heatmap", province.pk, year, hour),
         _scopes(province),
         lambda: boards.heatmap(province, year, now=now),
+    )
+
+
+def units_without_address(period: Period) -> list:
+    """The units of the month no reminder can reach: they change with accounts, memberships
+    and units (the directory's version: indicators.signals) and with the tasks (the
+    province's)."""
+    from reporting.selectors.reminders import units_without_address as compute
+
+    return cached(
+        ("no-address", period.pk),
+        [DIRECTORY, province_scope(period.province_id)],
+        lambda: compute(period),
     )
 
 

@@ -265,6 +265,30 @@ def test_a_reminder_that_reaches_nobody_at_the_unit_fails_and_shows_on_the_board
     assert "1 đơn vị không có địa chỉ nhận nhắc việc" in page and "UBND xã B" in page
 
 
+def test_the_board_names_a_unit_without_address_as_soon_as_accounts_change(
+    world, client, django_capture_on_commit_callbacks
+):
+    """The list is cached (it is read on every board view); an account or a unit saved in
+    the admin shows on the next view."""
+    from django.urls import reverse
+
+    commit = django_capture_on_commit_callbacks
+    url = reverse("reporting:board", args=[world.period.pk])
+    client.force_login(world.users["reviewer"])
+    assert "không có địa chỉ nhận nhắc việc" not in client.get(url).content.decode()
+    # B's people lose their e-mails (the accounts are saved) and B has no official e-mail
+    with commit(execute=True):
+        for membership in world.b.memberships.select_related("user"):
+            membership.user.email = ""
+            membership.user.save()
+    page = client.get(url).content.decode()
+    assert "1 đơn vị không có địa chỉ nhận nhắc việc" in page and "UBND xã B" in page
+    with commit(execute=True):  # the unit gets an official e-mail
+        world.b.head_email = "ubnd.xa.b@unit.example"
+        world.b.save()
+    assert "không có địa chỉ nhận nhắc việc" not in client.get(url).content.decode()
+
+
 def test_the_dry_run_names_the_units_it_could_not_reach(world):
     _without_accounts(world.b)
     out = StringIO()
