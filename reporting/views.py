@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -69,7 +70,9 @@ def report_page(request, period_pk: int, unit_pk: int):
     bound_form = None  # a posted form that was refused: shown again as posted, never cached
     if editable and request.method == "POST":
         bound_form = ReportForm(
-            request.POST, request.FILES or None, report=selectors.report_detail(report)
+            request.POST,
+            request.FILES or None,
+            report=selectors.report_detail(report, history=False),
         )
         action = request.POST.get("action", "save")
         if bound_form.is_valid():
@@ -111,7 +114,11 @@ def report_page(request, period_pk: int, unit_pk: int):
 
     def content():
         """The entries, values and history: read only when the cached content is not found."""
-        detail = bound_form.report if bound_form else selectors.report_detail(report)
+        if bound_form:  # refused: shown again as posted, with the history read now
+            detail = bound_form.report
+            prefetch_related_objects([detail], "changes__user")
+        else:
+            detail = selectors.report_detail(report)
         form = bound_form or (ReportForm(report=detail) if editable else None)
         return {"detail": detail, "form": form}
 

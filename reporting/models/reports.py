@@ -6,6 +6,7 @@ import datetime as dt
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -167,6 +168,8 @@ class Report(models.Model):
 
 
 DONE_IS_100 = _("A task is done exactly when it is 100 %% done.")
+PERCENT_IS_PERCENT = _("The %% done must be between 0 and 100.")
+NOT_NEGATIVE = _("A value cannot be negative.")
 
 
 class TaskEntry(models.Model):
@@ -198,7 +201,7 @@ class TaskEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(percent_done__gte=0, percent_done__lte=100),
                 name="entry_percent_is_percent",
-                violation_error_message=_("The %% done must be between 0 and 100."),
+                violation_error_message=PERCENT_IS_PERCENT,
             ),
             # "Done" and "100 %" are one fact, written twice: they must agree.
             models.CheckConstraint(
@@ -211,6 +214,17 @@ class TaskEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} – {self.task.code}"
+
+    def clean(self):
+        """The check constraints, asked in Python: `full_clean(validate_constraints=False)`
+        then costs no query (checking a constraint is a query each); the database still
+        enforces them."""
+        if self.percent_done is None:
+            return
+        if not 0 <= self.percent_done <= 100:
+            raise ValidationError(PERCENT_IS_PERCENT % {})  # "%%" is the constraint's
+        if (self.status == self.Status.DONE) != (self.percent_done == 100):
+            raise ValidationError(DONE_IS_100 % {})
 
     @staticmethod
     def done_problem(status: str, percent_done: int | None) -> str | None:
@@ -265,12 +279,17 @@ class IndicatorValue(models.Model):
             models.CheckConstraint(
                 condition=Q(value__isnull=True) | Q(value__gte=0),
                 name="value_not_negative",
-                violation_error_message=_("A value cannot be negative."),
+                violation_error_message=NOT_NEGATIVE,
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.indicator}: {self.value}"
+
+    def clean(self):
+        """The check constraint, asked in Python (see TaskEntry.clean)."""
+        if self.value is not None and self.value < 0:
+            raise ValidationError(NOT_NEGATIVE)
 
 
 class Reopening(models.Model):

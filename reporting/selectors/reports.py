@@ -264,14 +264,14 @@ def unit_expected(unit: Unit, period: Period, spans) -> bool:
     return exists and any(s <= period.last_day and d >= period.month for s, d in spans)
 
 
-def report_detail(report: Report) -> Report:
+def report_detail(report: Report, *, history: bool = True) -> Report:
+    """The report with its entries, evidence, values and (unless `history` is False, as for
+    binding a posted form) its changes."""
+    prefetch = [Prefetch("entries__evidence"), "entries__task__field", "values__indicator"]
+    if history:
+        prefetch.append("changes__user")
     return (
         Report.objects.select_related("period", "unit", "submitted_by", "reviewed_by")
-        .prefetch_related(
-            Prefetch("entries__evidence"),
-            "entries__task__field",
-            "values__indicator",
-            "changes__user",
-        )
+        .prefetch_related(*prefetch)
         .get(pk=report.pk)
     )

@@ -189,7 +189,7 @@ def report_submit(
             report.first_submitted_at = now
             report.is_late = now >= report.period.due_at
         report.save()
-        change = report.changes.filter(action=ReportChange.Action.SUBMITTED).first()
+        change = report.last_change  # written by _write, in this transaction
         change.changes = [*change.changes, _diff("status", before, report.status)]
         change.save(update_fields=["changes"])
         period_inputs_changed(report.period, now=now)
@@ -214,16 +214,27 @@ def _write(report, *, user, version, entries, values, files, now, action, stored
                 "enter yours again."
             )
         )
+    # the report as stored (a review may have changed it); its period and unit, already read,
+    # are kept rather than read again
+    period, unit = report.period, report.unit
     report.refresh_from_db()
+    report.period, report.unit = period, unit  # (a report never moves to another period/unit)
     changes = []
+    # Only what changed is validated and written (one UPDATE for all the changed entries, one
+    # for the values): the rest is as the database's constraints already accepted it. The
+    # unique key (report, task or indicator) is never changed here, so not checked again.
+    changed_entries, changed_values = [], []
     for entry in report.entries.select_related("task"):
         data = entries.get(entry.task_id, {})
+        touched = False
         for name in ENTRY_FIELDS:
             if name in data and getattr(entry, name) != data[name]:
                 changes.append(_diff(f"{entry.task.code} {name}", getattr(entry, name), data[name]))
                 setattr(entry, name, data[name])
-        entry.full_clean()
-        entry.save()
+                touched = True
+        if touched:
+            entry.full_clean(exclude=["report", "task"], validate_constraints=False)
+            changed_entries.append(entry)
         for upload, content_type in files.get(entry.task_id, []):
             evidence = Evidence.objects.create(
                 entry=entry,
@@ -243,9 +254,15 @@ def _write(report, *, user, version, entries, values, files, now, action, stored
                     _diff(f"{item.indicator.code} {name}", getattr(item, name), data[name])
                 )
                 setattr(item, name, data[name])
-        item.full_clean()
-        item.save()
-    ReportChange.objects.create(report=report, user=user, at=now, action=action, changes=changes)
+                if item not in changed_values:
+                    changed_values.append(item)
+    for item in changed_values:
+        item.full_clean(exclude=["report", "indicator"], validate_constraints=False)
+    TaskEntry.objects.bulk_update(changed_entries, ENTRY_FIELDS)
+    IndicatorValue.objects.bulk_update(changed_values, ["value", "explanation"])
+    report.last_change = ReportChange.objects.create(
+        report=report, user=user, at=now, action=action, changes=changes
+    )
     return report
 
 

@@ -46,10 +46,10 @@ def _get_form(port: int, job: dict) -> dict:
     cookie = re.search(r"csrftoken=([^;]+)", response.getheader("Set-Cookie") or "")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
     fields = form_fields(html)
+    # each task as it stood (pre-filled from last month), with the explanation a task behind,
+    # blocked or done without evidence needs, and one for each value left empty
     for name in list(fields):
-        if name.endswith("-status"):
-            fields[name] = "in_progress"
-        elif name.endswith("-explanation"):
+        if name.endswith("-explanation"):
             fields[name] = "Đang triển khai theo kế hoạch."
     fields["action"] = "submit"
     fields["csrfmiddlewaretoken"] = token.group(1)

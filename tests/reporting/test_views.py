@@ -296,6 +296,53 @@ def test_form_query_count_is_pinned(client, reporter, during_period, hai_chau):
     assert form_fields(again.content.decode()) == form_fields(first.content.decode())
 
 
+def test_a_submit_writes_only_what_changed_in_a_pinned_number_of_queries(
+    client, reporter, during_period, hai_chau
+):
+    """The deadline surge is every unit submitting at once: a submit validates and writes the
+    entries and values that changed (one UPDATE each), not every row with its constraint
+    checks."""
+    from reporting.models import ReportChange
+
+    client.force_login(reporter)
+    page = client.get(_url(during_period, hai_chau))
+    report = Report.objects.get(period=during_period, unit=hai_chau)
+    first, *others = report.entries.order_by("task__code")
+    data = _form_data(page, action="submit")
+    data[f"t{first.task_id}-status"] = "in_progress"
+    data[f"t{first.task_id}-percent_done"] = "35"
+    data[f"t{first.task_id}-result"] = "Đã rà soát 12 thủ tục"
+    for entry in others:  # every other task as it stood, with an explanation where one is due
+        data[f"t{entry.task_id}-explanation"] = "Đang triển khai"
+    for name in [n for n in data if n.startswith("i") and n.endswith("-value") and not data[n]]:
+        data[name.replace("-value", "-explanation")] = "Chưa có số liệu"
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(_url(during_period, hai_chau), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report.refresh_from_db()
+    assert report.status == Report.Status.SUBMITTED
+    saved = report.entries.get(pk=first.pk)
+    assert (saved.status, saved.percent_done, saved.result) == (
+        "in_progress",
+        35,
+        "Đã rà soát 12 thủ tục",
+    )
+    change = ReportChange.objects.get(report=report, action=ReportChange.Action.SUBMITTED)
+    assert {"field": "status", "before": "draft", "after": "submitted"} in change.changes
+    updates = [q["sql"] for q in queries if q["sql"].startswith('UPDATE "reporting_taskentry"')]
+    assert len(updates) == 1, updates
+    assert len(queries) == PINNED_SUBMIT, "\n".join(q["sql"][:90] for q in queries)
+
+
+# session, user, period, unit, the report, the form's report with its entries, evidence,
+# tasks, fields, values and indicators (no history), the user again (the submit), a savepoint,
+# the version's compare-and-set, the report as stored, its entries and values, one UPDATE of
+# the changed entries, the change row, the problems (entries, evidence, values), the period,
+# the report's status, the change's status line, the months it carries into and their marks,
+# the savepoint's release
+PINNED_SUBMIT = 27
+
+
 def test_a_saved_report_shows_its_new_content_at_once(client, reporter, during_period, hai_chau):
     """The cached content is keyed by the report's version: a save shows at once."""
     client.force_login(reporter)
