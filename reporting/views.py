@@ -23,12 +23,24 @@ from reporting.summary import summary_workbook
 
 
 def _get_report_for_user(request, period_pk: int, unit_pk: int):
-    """The period, unit and the user's access to them; 404 for anything outside it."""
-    period = get_object_or_404(Period.objects.select_related("province"), pk=period_pk)
-    unit = get_object_or_404(Unit, pk=unit_pk, province_id=period.province_id)
+    """The period, the unit, the unit's report of the period (or None) and the user's access
+    to them; 404 for anything outside it. One query when the report exists (the period and
+    the unit come with it)."""
+    report = (
+        Report.objects.select_related("period__province", "unit", "submitted_by")
+        .filter(period_id=period_pk, unit_id=unit_pk)
+        .first()
+    )
+    if report is not None:
+        period, unit = report.period, report.unit
+        if unit.province_id != period.province_id:
+            raise Http404
+    else:
+        period = get_object_or_404(Period.objects.select_related("province"), pk=period_pk)
+        unit = get_object_or_404(Unit, pk=unit_pk, province_id=period.province_id)
     access = access_to(request.user, province_id=period.province_id, unit_id=unit.pk)
     access.require_read()
-    return period, unit, access
+    return period, unit, report, access
 
 
 def _get_period_for_reader(request, period_pk: int):
@@ -58,9 +70,8 @@ def home(request):
 
 @login_required
 def report_page(request, period_pk: int, unit_pk: int):
-    period, unit, access = _get_report_for_user(request, period_pk, unit_pk)
+    period, unit, report, access = _get_report_for_user(request, period_pk, unit_pk)
     now = timezone.now()
-    report = Report.objects.select_related("submitted_by").filter(period=period, unit=unit).first()
     if access.edit and report is None:
         report = services.report_start(period=period, unit=unit, user=request.user, now=now)
     if report is None:
@@ -255,7 +266,7 @@ def review(request, report_pk: int):
 
 @login_required
 def reopen(request, period_pk: int, unit_pk: int):
-    period, unit, access = _get_report_for_user(request, period_pk, unit_pk)
+    period, unit, _report, access = _get_report_for_user(request, period_pk, unit_pk)
     if not access.review:
         raise Http404
     form = ReopenForm(request.POST or None)

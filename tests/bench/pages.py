@@ -196,6 +196,55 @@ def drive(port: int, path: str, cookie: str) -> dict:
     }
 
 
+def celery_worker_peak(env) -> tuple[float, str]:
+    """Peak memory (VmHWM) of a real Celery worker process (solo pool: the task runs in the
+    process measured) running the nightly job: every province's roll-up of this month and the
+    last, then the sweep. Returns the MiB and the worker's log line for the job."""
+    subprocess.run(
+        [sys.executable, "-m", "celery", "-A", "par_portal", "purge", "-f"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+    )
+    worker = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "par_portal",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-mingle",
+            "--without-gossip",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    found = "no log line: the job did not finish in 10 minutes"
+    try:
+        queued = False
+        deadline = time.monotonic() + 600
+        for line in worker.stdout:
+            if not queued and " ready." in line:
+                manage(env, "shell", "-c", "from reporting.tasks import nightly; nightly.delay()")
+                queued = True
+            if "Nightly:" in line:
+                found = line.strip().split("] ", 1)[-1]
+                break
+            if time.monotonic() > deadline:
+                break
+        peak = peak_rss_mib([worker.pid])
+    finally:
+        worker.terminate()
+        worker.wait(timeout=60)
+    return peak, found
+
+
 def surge_line(run: dict, saved: dict, month: str) -> str:
     """The deadline surge next to its floor: throughput (submissions per second) and nothing
     lost (every report posted is saved as submitted, every floor row is written)."""
@@ -307,7 +356,8 @@ def main() -> int:
     import resource
 
     fanout = script(env, "fanout")
-    worker_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    jobs_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    worker_rss, worker_log = celery_worker_peak(env)
     lines += ["", "| queries per page (cold / warm cache) | 1× | 4× | 16× | target (flat) |"]
     lines.append("|---|---|---|---|---|")
     for label, _user, _path in PAGES[1:]:
@@ -332,9 +382,10 @@ def main() -> int:
         f"{'PASS' if fan <= 2 and fanout['received'] == fanout['messages'] else 'FAIL'} (≤ 2×) |",
         surge_line(surge_run, saved, prepared["month"]),
         "",
-        f"Peak memory: web worker {web_rss:.0f} MiB (gunicorn, largest VmHWM after the page runs); "
-        f"job processes {worker_rss:.0f} MiB (largest peak RSS of the roll-up and fan-out "
-        "processes, which run what a Celery worker runs).",
+        f"Peak memory: web worker {web_rss:.0f} MiB (gunicorn, largest VmHWM after the page "
+        f"runs); Celery worker {worker_rss:.0f} MiB (a real worker, solo pool, VmHWM after the "
+        f"nightly job: {worker_log}); bench job processes {jobs_rss:.0f} MiB (largest peak RSS "
+        "of the roll-up and fan-out scripts).",
     ]
     sizes = ", ".join(f"{k} {v}" for k, v in SIZES.items())
     header = [

@@ -284,15 +284,15 @@ def test_form_query_count_is_pinned(client, reporter, during_period, hai_chau):
     with CaptureQueriesContext(connection) as cold:
         first = client.get(url)
     assert first.status_code == 200
-    # session, user, period, unit, memberships (access and header), the report, the detail
-    # query and its 8 prefetches (entries, evidence, tasks, fields, values, indicators, changes,
-    # their users), unread notices (header)
-    assert len(cold) == 16, len(cold)
+    # session, user, the report with its period and unit, memberships (access and header),
+    # the detail query and its 8 prefetches (entries, evidence, tasks, fields, values,
+    # indicators, changes, their users), unread notices (header)
+    assert len(cold) == 14, [q["sql"][:60] for q in cold]
     with CaptureQueriesContext(connection) as warm:
         again = client.get(url)
     # the entries, values and history are cached under the report's version: no detail query
-    # session, user, period, unit, the report (memberships and unread notices are cached)
-    assert len(warm) == 5, [q["sql"][:60] for q in warm]
+    # session, user, the report with its period and unit
+    assert len(warm) == 3, [q["sql"][:60] for q in warm]
     assert form_fields(again.content.decode()) == form_fields(first.content.decode())
 
 
@@ -334,13 +334,13 @@ def test_a_submit_writes_only_what_changed_in_a_pinned_number_of_queries(
     assert len(queries) == PINNED_SUBMIT, "\n".join(q["sql"][:90] for q in queries)
 
 
-# session, user, period, unit, the report, the form's report with its entries, evidence,
+# session, user, the report with its period and unit, the form's report with its entries, evidence,
 # tasks, fields, values and indicators (no history), the user again (the submit), a savepoint,
 # the version's compare-and-set, the report as stored, its entries and values, one UPDATE of
 # the changed entries, the change row, the problems (entries, evidence, values), the period,
 # the report's status, the change's status line, the months it carries into and their marks,
 # the savepoint's release
-PINNED_SUBMIT = 27
+PINNED_SUBMIT = 25
 
 
 def test_a_saved_report_shows_its_new_content_at_once(client, reporter, during_period, hai_chau):
