@@ -29,6 +29,7 @@ def _get_report_for_user(request, period_pk: int, unit_pk: int):
     report = (
         Report.objects.select_related("period__province", "unit", "submitted_by")
         .filter(period_id=period_pk, unit_id=unit_pk)
+        .order_by()  # one row at most (a unique key): not the reports' ordering, with its joins
         .first()
     )
     if report is not None:
