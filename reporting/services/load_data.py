@@ -19,10 +19,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from indicators.models import Field, Indicator, Plan, Province, Task, Unit
+from indicators.models import Field, Indicator, Membership, Plan, Province, Task, Unit
 from indicators.selectors import methodology_for_year
 from par_portal import months
-from reporting.models import Evidence, IndicatorValue, Period, Report, TaskEntry
+from reporting.models import Evidence, IndicatorValue, Period, Report, TaskEntry, UnitScorecard
 from reporting.services.reports import period_instants
 
 PREFIX = "tai-"
@@ -52,9 +52,12 @@ class LoadCounts:
 
 
 def load_data_clear() -> None:
-    """Remove a previous load (its reports, periods, plans and units)."""
+    """Remove a previous load (its reports, scorecards, periods, plans and units, and the
+    memberships a benchmark gave its units)."""
     units = Unit.objects.filter(code__startswith=PREFIX)
     Report.objects.filter(unit__in=units).delete()
+    UnitScorecard.objects.filter(unit__in=units).delete()
+    Membership.objects.filter(unit__in=units).delete()
     Plan.objects.filter(number=PLAN_NUMBER).delete()
     provinces = set(units.values_list("province_id", flat=True))
     units.delete()

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.models import Membership, Plan, Province, Role, Unit
 from reporting.models import Evidence, Report, TaskEntry
@@ -43,6 +44,23 @@ def test_the_generator_makes_the_sizes_asked_for_and_marks_them():
     }
     call_command("generate_load_data", "--clear", stdout=out)
     assert not Unit.objects.filter(code__startswith="tai-").exists()
+
+
+def test_a_second_load_replaces_one_that_was_rolled_up_and_given_reporters():
+    """`make bench` reuses its database: the load it left (rolled up, its units given
+    reporters by the surge) is replaced, not refused."""
+    from reporting.models import Period
+    from reporting.services.scorecards import scorecards_rollup
+
+    sizes = LoadSizes(provinces=1, units=3, months=2, tasks=1)
+    load_data_generate(sizes)
+    unit = Unit.objects.filter(code__startswith="tai-").first()
+    user = get_user_model().objects.create(username="surge-x")
+    Membership.objects.create(user=user, province=unit.province, unit=unit, role=Role.UNIT_REPORTER)
+    scorecards_rollup(Period.objects.filter(province=unit.province), now=timezone.now())
+    load_data_generate(sizes)
+    assert Unit.objects.filter(code__startswith="tai-").count() == 3
+    assert not Membership.objects.filter(user=user).exists()
 
 
 def _queries(client, url) -> int:
