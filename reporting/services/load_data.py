@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from indicators.models import Field, Indicator, Membership, Plan, Province, Task, Unit
@@ -83,6 +83,11 @@ def load_data_generate(sizes: LoadSizes, *, today: dt.date | None = None, seed: 
         with transaction.atomic():
             _province(province, sizes, first, fields, author, rng, counts)
         counts.provinces += 1
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        # bulk inserts outrun the planner's statistics: refresh them now, as autovacuum would
+        # later (a query planned on stale ones can be many times slower)
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     return counts
 
 
