@@ -112,14 +112,12 @@ def reminders_run(*, now: dt.datetime, dry_run: bool = False) -> RunReport:
             mail.open()
         except (*TRANSIENT, smtplib.SMTPException, OSError):
             mail.close()
-        sent = _SentBatch(now=now)
         people = _recipients(rows)
         try:
             for recipient in people.values():
-                _send_one(recipient, now=now, report=report, connection=mail, sent=sent)
+                _send_one(recipient, now=now, report=report, connection=mail)
         finally:
             mail.close()
-            sent.flush()
         _finish(rows, people, now=now, report=report)
     return report
 
@@ -264,54 +262,7 @@ class _ReminderMessage(EmailMultiAlternatives):
         return mime
 
 
-class _SentBatch:
-    """What was sent, written in batches: each message's rows get its recipient and the person
-    an in-app notice. A row is marked only after its message went out (never before, which
-    would lose a message if the send failed), and the marks are written every FLUSH_EVERY
-    messages and at the end of the run, in one transaction each: per message, the writes cost
-    more than the send. If the process dies between a send and the next flush, the next run
-    sends those (at most FLUSH_EVERY) messages again, with the same Message-ID."""
-
-    FLUSH_EVERY = 50
-
-    def __init__(self, *, now: dt.datetime):
-        self.now = now
-        self.rows: dict[int, Reminder] = {}
-        self.notices: list[Notice] = []
-        self.messages = 0
-
-    def add(self, recipient: Recipient, rows: list[Reminder], subject, text, url) -> None:
-        for row in rows:
-            row.recipients = [*row.recipients, recipient.email]
-            self.rows[row.pk] = row
-        if recipient.user_id:
-            self.notices.append(
-                Notice(
-                    user_id=recipient.user_id,
-                    subject=subject,
-                    body=text,
-                    url=url,
-                    created_at=self.now,
-                )
-            )
-        self.messages += 1
-        if self.messages >= self.FLUSH_EVERY:
-            self.flush()
-
-    def flush(self) -> None:
-        if not self.rows and not self.notices:
-            return
-        with transaction.atomic():
-            Reminder.objects.bulk_update(list(self.rows.values()), ["recipients"])
-            Notice.objects.bulk_create(self.notices)
-            # bulk_create sends no post_save: the bells of these people are bumped here
-            bump([user_scope(user_id) for user_id in {n.user_id for n in self.notices}])
-        self.rows, self.notices, self.messages = {}, [], 0
-
-
-def _send_one(
-    recipient: Recipient, *, now: dt.datetime, report: RunReport, connection, sent: _SentBatch
-) -> None:
+def _send_one(recipient: Recipient, *, now: dt.datetime, report: RunReport, connection) -> None:
     rows = [r for r in recipient.rows if recipient.email not in r.recipients]
     if not rows:
         return
@@ -341,7 +292,16 @@ def _send_one(
             row.save(update_fields=["status", "error", "failure"])
         report.failed += len(rows)
         return
-    sent.add(recipient, rows, subject, text, url)
+    # Recorded before the next message is sent, in one transaction: a worker killed after this
+    # message went out never sends it again (tests/integration/test_celery_worker.py).
+    with transaction.atomic():
+        for row in rows:
+            row.recipients = [*row.recipients, recipient.email]
+            Reminder.objects.filter(pk=row.pk).update(recipients=row.recipients)
+        if recipient.user_id:
+            Notice.objects.create(
+                user_id=recipient.user_id, subject=subject, body=text, url=url, created_at=now
+            )
     report.sent_messages += 1
 
 
