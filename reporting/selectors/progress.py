@@ -19,7 +19,7 @@ from django.db.models.functions import RowNumber
 
 from indicators.models import Task
 from reporting.models import Period, Report, TaskEntry
-from reporting.selectors.reports import live_plan_ids
+from reporting.selectors.reports import live_plan_ids, periods_by_month
 
 COUNTED = [Report.Status.SUBMITTED, Report.Status.ACCEPTED]
 
@@ -66,11 +66,8 @@ def tasks_progress(
     them however many provinces. A task belongs to one province's plan, so it has one period
     per month. `related=False` leaves out each task's unit and field (and their order), for
     the roll-up."""
-    by_month: dict[dt.date, list[Period]] = {}
-    for period in periods:
-        by_month.setdefault(period.month, []).append(period)
     found: dict[int, list[TaskProgress]] = {period.pk: [] for period in periods}
-    for month, group in by_month.items():
+    for month, group in periods_by_month(periods).items():
         period_of = {period.province_id: period.pk for period in group}
         last_day = group[0].last_day
         tasks = Task.objects.filter(plan__in=live_plan_ids(*group), start_date__lte=last_day)

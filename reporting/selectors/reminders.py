@@ -11,7 +11,7 @@ from django.conf import settings
 
 from indicators.models import Membership, Role, Unit
 from reporting.models import Period, Reminder, ReminderPolicy, Report
-from reporting.selectors.reports import expected_units
+from reporting.selectors.reports import expected_units, expected_units_by_period
 
 # Periods further back than this are history: no overdue notice for them on a new deployment.
 LOOKBACK = dt.timedelta(days=45)
@@ -85,21 +85,13 @@ def reminders_due(*, now: dt.datetime) -> list[Due]:
         period.pk: kinds_due(period, policy_for(period.province_id, policies), now=now)
         for period in periods
     }
-    by_month: dict[dt.date, list[Period]] = {}
-    for period in periods:
-        if kinds[period.pk]:
-            by_month.setdefault(period.month, []).append(period)
-    expected: dict[int, list[int]] = {}  # period -> its expected units, one query per month
-    for group in by_month.values():
-        period_of = {period.province_id: period.pk for period in group}
-        for unit_id, province_id in expected_units(*group).values_list("pk", "province_id"):
-            expected.setdefault(period_of[province_id], []).append(unit_id)
+    expected = expected_units_by_period([p for p in periods if kinds[p.pk]])
     due: list[Due] = []
     for period in periods:
-        for unit_id in expected.get(period.pk, []):
-            if (period.pk, unit_id) in submitted:
+        for unit in expected.get(period.pk, []):
+            if (period.pk, unit.pk) in submitted:
                 continue
-            due.extend(Due(unit_id, period.pk, kind) for kind in kinds[period.pk])
+            due.extend(Due(unit.pk, period.pk, kind) for kind in kinds[period.pk])
     return due
 
 

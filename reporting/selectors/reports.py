@@ -55,6 +55,24 @@ def reported_indicators(*, unit: Unit, period: Period) -> QuerySet[Indicator]:
     )
 
 
+def periods_by_month(periods) -> dict[dt.date, list[Period]]:
+    """The periods grouped by month: the selectors that take several periods take one month's."""
+    found: dict[dt.date, list[Period]] = {}
+    for period in periods:
+        found.setdefault(period.month, []).append(period)
+    return found
+
+
+def expected_units_by_period(periods) -> dict[int, list[Unit]]:
+    """`expected_units` of each period (by pk), in one query per month among them."""
+    found: dict[int, list[Unit]] = {period.pk: [] for period in periods}
+    for group in periods_by_month(periods).values():
+        period_of = {period.province_id: period.pk for period in group}
+        for unit in expected_units(*group):
+            found[period_of[unit.province_id]].append(unit)
+    return found
+
+
 def expected_units(*periods: Period) -> QuerySet[Unit]:
     """Units that owe a report: valid during the month, with a task of their province's plans
     live in it (leading or supporting). Several periods (of one month) give every province's."""

@@ -400,5 +400,8 @@ def reminder_send_again(*, reminder: Reminder) -> None:
 
 
 def notices_mark_read(*, user, now: dt.datetime) -> int:
-    bump([user_scope(user.pk)])  # the bell's count (a queryset update sends no signal)
-    return Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=now)
+    read = Notice.objects.filter(user=user, read_at__isnull=True).update(read_at=now)
+    # the bell's count (a queryset update sends no signal); after the write, so that no request
+    # caches the old count under the new version
+    bump([user_scope(user.pk)])
+    return read

@@ -49,7 +49,7 @@ from reporting.models import (
 )
 from reporting.models.scorecards import GapNote, Status
 from reporting.selectors.progress import TaskProgress, tasks_progress
-from reporting.selectors.reports import expected_units
+from reporting.selectors.reports import expected_units_by_period
 from reporting.services.reports import periods_ensure
 
 HUNDRED = Decimal(100)
@@ -121,14 +121,7 @@ def _rollup_chunk(periods: list[Period], *, now: dt.datetime) -> None:
         for policy in ScorecardPolicy.objects.filter(province_id__in=province_ids)
     }
     progress = tasks_progress(periods, related=False)
-    units: dict[int, list] = {pk: [] for pk in ids}
-    by_month: dict[dt.date, list[Period]] = {}
-    for period in periods:
-        by_month.setdefault(period.month, []).append(period)
-    for group in by_month.values():
-        period_of = {period.province_id: period.pk for period in group}
-        for unit in expected_units(*group):
-            units[period_of[unit.province_id]].append(unit)
+    units = expected_units_by_period(periods)
     reports: dict[int, dict[int, Report]] = {pk: {} for pk in ids}
     for report in Report.objects.filter(period_id__in=ids, first_submitted_at__isnull=False):
         reports[report.period_id][report.unit_id] = report

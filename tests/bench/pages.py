@@ -71,63 +71,25 @@ def environment(static_root: str) -> dict[str, str]:
     }
 
 
-def manage(env, *args) -> str:
+def _run(env, argv: list[str], what: str) -> str:
     done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
+        [sys.executable, *argv], cwd=ROOT, env=env, capture_output=True, text=True
     )
     if done.returncode:
-        raise SystemExit(f"manage.py {' '.join(args)} failed:\n{done.stdout}{done.stderr}")
+        raise SystemExit(f"{what} failed:\n{done.stdout}{done.stderr}")
     return done.stdout.strip()
 
 
-def sessions(env) -> dict[str, str]:
-    """A session cookie per user, made the way a login makes it."""
-    code = (
-        "import json\n"
-        "from django.contrib.auth import get_user_model, BACKEND_SESSION_KEY, HASH_SESSION_KEY, "
-        "SESSION_KEY\n"
-        "from django.contrib.sessions.backends.db import SessionStore\n"
-        "out = {}\n"
-        "for name in ['dn.committee', 'dn.reviewer', 'dn.reporter']:\n"
-        "    user = get_user_model().objects.get(username=name)\n"
-        "    s = SessionStore()\n"
-        "    s[SESSION_KEY] = str(user.pk)\n"
-        "    s[BACKEND_SESSION_KEY] = 'django.contrib.auth.backends.ModelBackend'\n"
-        "    s[HASH_SESSION_KEY] = user.get_session_auth_hash()\n"
-        "    s.create()\n"
-        "    out[name] = s.session_key\n"
-        "from reporting.models import Period\n"
-        "from django.utils import timezone\n"
-        "p = Period.objects.filter(province__code='da-nang-2025', "
-        "month__lte=timezone.localdate()).order_by('-month').first()\n"
-        "u = p.province.units.get(code='hai-chau')\n"
-        "out['{form}'] = f'/reports/{p.pk}/unit/{u.pk}/'\n"
-        "out['{board}'] = f'/reports/board/{p.pk}/'\n"
-        "print(json.dumps(out))\n"
-    )
-    import json
-
-    return json.loads(manage(env, "shell", "-c", code).splitlines()[-1])
+def manage(env, *args) -> str:
+    return _run(env, ["manage.py", *args], f"manage.py {' '.join(args)}")
 
 
 def script(env, name: str, *args: str) -> dict:
     """Run tests/bench/<name>.py on the bench database; its last line is JSON."""
     import json
 
-    done = subprocess.run(
-        [sys.executable, f"tests/bench/{name}.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
-    if done.returncode:
-        raise SystemExit(f"{name}.py failed:\n{done.stdout}{done.stderr}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    out = _run(env, [f"tests/bench/{name}.py", *args], f"{name}.py")
+    return json.loads(out.splitlines()[-1])
 
 
 def peak_rss_mib(pids: list[int]) -> float:
@@ -276,7 +238,7 @@ def main() -> int:
     manage(env, "shell", "-c", "from django.core.cache import cache; cache.clear()")
     manage(env, "load_par_data")
     manage(env, "load_demo")
-    cookies = sessions(env)
+    cookies = script(env, "sessions")  # a session per user, the form's and board's addresses
     # Queries per page as Da Nang grows: 1×, 4× and 16× the units and the months
     base_units, base_months = (3, 2) if SMOKE else (5, 3)
     pages = [[label, user, cookies.get(path, path)] for label, user, path in PAGES[1:]]

@@ -130,13 +130,7 @@ def burst(port: int, prepared: dict, clients: int) -> dict:
 
 
 def prepare() -> dict:
-    from django.contrib.auth import (
-        BACKEND_SESSION_KEY,
-        HASH_SESSION_KEY,
-        SESSION_KEY,
-        get_user_model,
-    )
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.utils import timezone
 
@@ -144,6 +138,7 @@ def prepare() -> dict:
     from par_portal import months
     from reporting.models import Period, Report
     from reporting.selectors.reminders import expected_units
+    from tests.bench.sessions import session_key
 
     now = timezone.now()
     province = Province.objects.get(code=PROVINCE)
@@ -169,14 +164,9 @@ def prepare() -> dict:
     )
     jobs = []
     for user, unit in zip(users, units, strict=True):
-        session = SessionStore()
-        session[SESSION_KEY] = str(user.pk)
-        session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
-        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
-        session.create()
         jobs.append(
             {
-                "cookie": session.session_key,
+                "cookie": session_key(user),
                 "path": f"/reports/{period.pk}/unit/{unit.pk}/",
                 "unit": unit.pk,
             }
