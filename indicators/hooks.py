@@ -17,6 +17,10 @@ from django.dispatch import Signal
 
 inputs_changed = Signal()
 
+# Sent (with `scheme_id`, inside the import's transaction) before the framework import replaces
+# a scheme's illustrative criteria tree: what was scored against it goes with it (reporting).
+illustrative_tree_replaced = Signal()
+
 
 def changed_scope(obj) -> tuple[list[int] | None, dt.date | None]:
     """Which provinces, and from which month, a change to `obj` affects."""

@@ -36,3 +36,8 @@ def start(month: dt.date) -> dt.datetime:
     from django.conf import settings
 
     return dt.datetime.combine(first_day(month), dt.time(), tzinfo=ZoneInfo(settings.TIME_ZONE))
+
+
+def of_year_until(month: dt.date) -> list[dt.date]:
+    """January to `month`'s month of its year, in order."""
+    return [dt.date(month.year, number, 1) for number in range(1, month.month + 1)]

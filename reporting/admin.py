@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators.admin.scoping import ProvinceScopedAdmin, ReadOnlyScopedAdmin
 from reporting.models import (
     ApiToken,
+    AssessmentChange,
     FieldScorecard,
     Period,
     Reminder,
@@ -14,6 +15,8 @@ from reporting.models import (
     ReportChange,
     ReportingSchedule,
     ScorecardPolicy,
+    SelfAssessment,
+    SelfScore,
     UnitScorecard,
 )
 from reporting.services.reminders import reminder_send_again
@@ -62,6 +65,40 @@ class ReportChangeAdmin(ReadOnlyScopedAdmin):
     province_lookup = "report__period__province"
     list_display = ["at", "report", "user", "action"]
     list_select_related = ["report__unit", "report__period", "user"]
+
+
+class SelfScoreInline(admin.TabularInline):
+    model = SelfScore
+    extra = 0
+    can_delete = False
+    fields = ["criterion", "score", "explanation", "appraised_score", "appraisal_note"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return True
+
+
+@admin.register(SelfAssessment)
+class SelfAssessmentAdmin(ReadOnlyScopedAdmin):
+    province_lookup = "period__province"
+    list_display = ["unit", "period", "status", "submitted_at", "reviewed_by"]
+    list_filter = ["status", "period__month"]
+    search_fields = ["unit__name_vi"]
+    list_select_related = ["unit", "period", "reviewed_by"]
+    inlines = [SelfScoreInline]
+
+
+@admin.register(AssessmentChange)
+class AssessmentChangeAdmin(ReadOnlyScopedAdmin):
+    province_lookup = "assessment__period__province"
+    list_display = ["at", "assessment", "user", "action"]
+    list_select_related = ["assessment__unit", "assessment__period", "user"]
 
 
 @admin.register(ReminderPolicy)

@@ -201,3 +201,76 @@ def units(request, province):
 @require_GET
 def schema(request):
     return JsonResponse(SCHEMA)
+
+
+@query_params("province", "month")
+@api_view
+def projection(request, province):
+    month = month_param(request)
+    period = boards.month_period(province, month) if month else boards.current_period(province)
+    if period is None:
+        return _error(404, "no such reporting month")
+    return JsonResponse(projection_payload(cached.projection(period, now=timezone.now())))
+
+
+def projection_payload(data) -> dict:
+    """The projection as JSON (the API; its figures are the page's)."""
+
+    def compared(c):
+        return {
+            "year": c.year,
+            "provinces": len(c.others),
+            "average_change": _num(c.change),
+            "is_synthetic": c.synthetic,
+        }
+
+    return {
+        "province": data.province.code,
+        "month": f"{data.month:%Y-%m}",
+        "year": data.year,
+        "scheme": data.scheme.code if data.scheme else None,
+        "is_illustrative": data.is_illustrative,
+        "points": _num(data.points),
+        "max_points": _num(data.max_points),
+        "index_pct": _num(data.pct),
+        "rank_if_others_stay": data.rank_stay,
+        "rank_if_others_move": data.rank_moved,
+        "compared": compared(data.compared),
+        "target_rank": data.target_rank,
+        "target_pct": _num(data.target_pct),
+        "gap_to_rank_points": _num(data.gap_rank),
+        "gap_to_pct_points": _num(data.gap_pct),
+        "survey_source": data.survey_source,
+        "sources": data.counts,
+        "fields": [
+            {
+                "code": f.field.code,
+                "name": f.field.name_vi,
+                "points": _num(f.points),
+                "max_points": _num(f.max_points),
+                "target_rank": f.target_rank,
+                "target_pct": _num(f.target_pct),
+                "rank_if_others_stay": f.rank_stay,
+                "rank_if_others_move": f.rank_moved,
+                "gap_to_rank_points": _num(f.gap_rank),
+                "gap_to_pct_points": _num(f.gap_pct),
+                "compared": compared(f.compared),
+            }
+            for f in data.fields
+        ],
+        "where_to_gain": [
+            {
+                "code": leaf.criterion.code,
+                "name": leaf.criterion.name_vi,
+                "available": _num(leaf.available),
+                "points": _num(leaf.points),
+                "max_points": _num(leaf.criterion.max_points),
+                "source": leaf.source,
+                "owner": leaf.owner.code if leaf.owner else None,
+                "overdue_tasks": [task.code for task in leaf.overdue],
+                "evidence": leaf.evidence,
+            }
+            for leaf in data.top_gains
+        ],
+        "months": [{"month": f"{p.month:%Y-%m}", "index_pct": _num(p.pct)} for p in data.line],
+    }

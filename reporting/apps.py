@@ -35,3 +35,13 @@ class ReportingConfig(AppConfig):
 
         for signal in (post_save, post_delete):
             signal.connect(bell_changed, sender=Notice, dispatch_uid=f"bell-{signal}")
+
+        from indicators.hooks import illustrative_tree_replaced
+        from reporting.services.assessments import scores_of_scheme_delete
+
+        def tree_replaced(sender, scheme_id, **kwargs):
+            scores_of_scheme_delete(scheme_id=scheme_id)
+
+        illustrative_tree_replaced.connect(
+            tree_replaced, weak=False, dispatch_uid="reporting-illustrative-tree-replaced"
+        )

@@ -30,6 +30,7 @@ def brief_data(period: Period, *, now: dt.datetime) -> dict:
         "cards": list(cached.field_cards(period)),
         "league": cached.units_league(province, period.month.year),
         "heatmap": cached.heatmap(province, period.month.year, now=now),
+        "projection": cached.projection(period, now=now),
         "now": now,
     }
 
@@ -154,6 +155,8 @@ def brief_workbook(data: dict) -> bytes:
             ],
         )
 
+    _projection_sheet(book.create_sheet(_("Projection")[:31]), data["projection"], bold, head)
+
     heat = book.create_sheet(_("Months")[:31])
     append_row(heat, [_("Unit"), *[f"{p.month:%m/%Y}" for p in data["heatmap"]["periods"]]])
     for row in data["heatmap"]["rows"]:
@@ -163,3 +166,87 @@ def brief_workbook(data: dict) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _num(value):
+    return float(value) if value is not None else None
+
+
+def _projection_sheet(sheet, projection, bold, head) -> None:
+    """The projection as the page shows it: the index and ranks with their assumptions, the
+    fields against targets, the ten sub-criteria with the most points still available."""
+    if not projection.leaves:
+        append_row(sheet, [_("The scheme in force has no sub-criteria yet.")])
+        return
+    if projection.is_illustrative:
+        append_row(sheet, [_("Illustrative: based on synthetic figures or illustrative criteria.")])
+    append_row(sheet, [_("Projected index (%)"), _num(projection.pct)])
+    append_row(sheet, [_("Points"), _num(projection.points), _num(projection.max_points)])
+    append_row(
+        sheet,
+        [_("Projected rank if the others stay where they were"), projection.rank_stay],
+    )
+    append_row(
+        sheet,
+        [
+            _("Projected rank if the others move by last year's national average change"),
+            projection.rank_moved,
+            _num(projection.compared.change),
+        ],
+    )
+    append_row(sheet, [_("Compared with the results of"), projection.compared.year])
+    append_row(sheet, [_("Gap to the top-N target (points)"), _num(projection.gap_rank)])
+    append_row(sheet, [_("Gap to the minimum % target (points)"), _num(projection.gap_pct)])
+    append_row(sheet, [_("Survey part"), projection.survey_source_label])
+    append_row(sheet, [])
+    header = [
+        _("Field"),
+        _("Projected points"),
+        _("Maximum points"),
+        _("Target: top N"),
+        _("Rank (others stay)"),
+        _("Rank (others move)"),
+        _("Gap to target (points)"),
+    ]
+    append_row(sheet, header)
+    for cell in sheet[sheet.max_row]:
+        cell.font, cell.fill = bold, head
+    for line in projection.fields:
+        append_row(
+            sheet,
+            [
+                line.field.name_vi,
+                _num(line.points),
+                _num(line.max_points),
+                line.target_rank,
+                line.rank_stay,
+                line.rank_moved,
+                _num(line.gap_rank if line.gap_rank is not None else line.gap_pct),
+            ],
+        )
+    append_row(sheet, [])
+    append_row(
+        sheet,
+        [
+            _("Where to gain"),
+            _("Available"),
+            _("Projected points"),
+            _("Owning unit"),
+            _("Overdue tasks"),
+            _("Evidence"),
+        ],
+    )
+    for cell in sheet[sheet.max_row]:
+        cell.font, cell.fill = bold, head
+    for leaf in projection.top_gains:
+        append_row(
+            sheet,
+            [
+                f"{leaf.criterion.code} {leaf.criterion.name_vi}",
+                _num(leaf.available),
+                _num(leaf.points),
+                leaf.owner.name_vi if leaf.owner else "",
+                ", ".join(task.code for task in leaf.overdue),
+                leaf.evidence,
+            ],
+        )

@@ -29,7 +29,17 @@ SORTS = {
 
 
 # what brief_data returns besides the period, read by the brief's template
-BRIEF_NAMES = ("plan", "standing", "index", "own_rows", "cards", "league", "heatmap", "now")
+BRIEF_NAMES = (
+    "plan",
+    "standing",
+    "index",
+    "own_rows",
+    "cards",
+    "league",
+    "heatmap",
+    "projection",
+    "now",
+)
 
 
 def _province(request):
@@ -211,6 +221,47 @@ def field_detail(request, period_pk: int, field_pk: int):
             "tab": "targets",
         },
     )
+
+
+@login_required
+@query_params("province", "month")
+def projection(request):
+    province = _province(request)
+    period = _period(province, request)
+    now = timezone.now()
+
+    def compute():
+        if period is None:
+            return {"projection": None, "chart": None}
+        data = cached.projection(period, now=now)
+        return {"projection": data, "chart": projection_chart(data)}
+
+    return render(
+        request,
+        "reporting/dashboards/projection.html",
+        {
+            "province": province,
+            "period": period,
+            "periods": Period.objects.filter(province=province).order_by("-month"),
+            "tab": "projection",
+            "fragment": cached.fragment_key(
+                request, province, period.pk if period else 0, timezone.localdate(now)
+            ),
+            **Deferred(compute).context("projection", "chart"),
+        },
+    )
+
+
+def projection_chart(data) -> dict:
+    return {
+        "labels": [f"{p.month:%m/%Y}" for p in data.line],
+        "values": [float(p.pct) if p.pct is not None else None for p in data.line],
+        "target": float(data.target_pct) if data.target_pct is not None else None,
+        "label": _("Projected index (%)"),
+        "targetLabel": _("Target: at least %(pct)s%%") % {"pct": data.target_pct}
+        if data.target_pct is not None
+        else "",
+    }
 
 
 @login_required

@@ -15,6 +15,7 @@ from indicators.models import Province
 from indicators.services.demo import demo_window_start
 from par_portal import months
 from reporting import selectors, services
+from reporting.demo_assessments import assessed_months, demo_assessments_load
 from reporting.models import Period, Report, TaskEntry
 from reporting.services.queueing import rollups_in_process
 from reporting.services.scorecards import expected_progress, scorecard_rollup
@@ -60,6 +61,18 @@ def _load(*, now: dt.datetime) -> None:
         last = _is_last(period, this_month) and not due_passed
         _seed_month(period, author=author, reviewer=reviewer, last=last, returned=DN_RETURNED)
     _seed_current_month(current, author=author, reviewer=reviewer, now=now)
+    # Self-assessments of the last three months of each scenario, some appraised with
+    # adjustments (the projection rests on them).
+    for province, last, username in [
+        (quang_nam, qn_periods[-1].month, "qn.reviewer"),
+        (da_nang, this_month, "dn.reviewer"),
+    ]:
+        demo_assessments_load(
+            assessed_months(province, last),
+            author=author,
+            reviewer=get_user_model().objects.get(username=username),
+            now=now,
+        )
     # Scorecards for every month up to now, including those nobody has reported on yet.
     for period in Period.objects.filter(province__in=[quang_nam, da_nang], month__lte=this_month):
         scorecard_rollup(period=period, now=min(now, period.locks_at + dt.timedelta(days=30)))

@@ -160,3 +160,109 @@ class ReopenForm(forms.Form):
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
     )
+
+
+class EvidenceChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.original_name} ({obj.entry.task.code}, {obj.entry.report.period})"
+
+
+class AssessmentForm(forms.Form):
+    """A section per sub-criterion: the expected score (at most its maximum), the explanation
+    (needed below the maximum), evidence reused from the unit's monthly reports (the choices
+    are the server's check of every posted id) or new files."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, assessment, evidence, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assessment = assessment
+        self.fields["version"].initial = assessment.version
+        self.sections = []
+        for item in assessment.scores.all():
+            criterion, p = item.criterion, f"c{item.criterion_id}"
+            self.fields[f"{p}-score"] = forms.DecimalField(
+                label=_("Expected score (at most %(max)s)") % {"max": criterion.max_points},
+                required=False,
+                min_value=0,
+                max_value=criterion.max_points,
+                max_digits=6,
+                decimal_places=2,
+                initial=item.score,
+            )
+            self.fields[f"{p}-explanation"] = forms.CharField(
+                label=_("Explanation"),
+                required=False,
+                initial=item.explanation,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                help_text=_("Needed when the score is below the maximum."),
+            )
+            self.fields[f"{p}-evidence"] = EvidenceChoiceField(
+                label=_("Evidence from monthly reports"),
+                queryset=evidence,
+                required=False,
+                initial=[e.pk for e in item.evidence.all()],
+                widget=forms.SelectMultiple(attrs={"size": 3}),
+            )
+            self.fields[f"{p}-files"] = EvidenceField(
+                label=_("New evidence files (PDF, Word, Excel, images)"), required=False
+            )
+            self.sections.append((item, p, [self[n] for n in self.fields if n.startswith(p + "-")]))
+        for field in self.fields.values():
+            if not isinstance(field.widget, forms.HiddenInput):
+                field.widget.attrs["class"] = "form-control"
+
+    def payload(self) -> dict:
+        data = self.cleaned_data
+        scores, files = {}, {}
+        for item, p, _fields in self.sections:
+            scores[item.criterion_id] = {
+                "score": data[f"{p}-score"],
+                "explanation": data[f"{p}-explanation"],
+                "evidence": list(data[f"{p}-evidence"]),
+            }
+            files[item.criterion_id] = data.get(f"{p}-files") or []
+        return {"version": data["version"], "scores": scores, "files": files}
+
+
+class AppraisalForm(forms.Form):
+    """The focal agency's decision on each score: accept, or adjust with a score and a note."""
+
+    DECISIONS = [("", "—"), ("accept", _("accept")), ("adjust", _("adjust"))]
+
+    def __init__(self, *args, assessment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sections = []
+        for item in assessment.scores.all():
+            p = f"c{item.criterion_id}"
+            self.fields[f"{p}-decision"] = forms.ChoiceField(
+                label=_("Decision"), choices=self.DECISIONS, required=False
+            )
+            self.fields[f"{p}-appraised"] = forms.DecimalField(
+                label=_("Appraised score"),
+                required=False,
+                min_value=0,
+                max_value=item.criterion.max_points,
+                max_digits=6,
+                decimal_places=2,
+                initial=item.appraised_score,
+            )
+            self.fields[f"{p}-note"] = forms.CharField(
+                label=_("Appraisal note"), required=False, initial=item.appraisal_note
+            )
+            self.sections.append((item, p))
+        for field in self.fields.values():
+            field.widget.attrs["class"] = (
+                "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            )
+
+    def decisions(self) -> dict:
+        data = self.cleaned_data
+        return {
+            item.criterion_id: {
+                "decision": data[f"{p}-decision"],
+                "score": data[f"{p}-appraised"],
+                "note": data[f"{p}-note"],
+            }
+            for item, p in self.sections
+        }

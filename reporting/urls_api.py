@@ -8,5 +8,6 @@ urlpatterns = [
     path("trend", api.trend, name="trend"),
     path("targets", api.targets, name="targets"),
     path("units", api.units, name="units"),
+    path("projection", api.projection, name="projection"),
     path("openapi.json", api.schema, name="schema"),
 ]

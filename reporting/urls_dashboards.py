@@ -9,5 +9,6 @@ urlpatterns = [
     path("targets/", dashboards.targets, name="targets"),
     path("targets/<int:period_pk>/field/<int:field_pk>/", dashboards.field_detail, name="field"),
     path("units/", dashboards.units, name="units"),
+    path("projection/", dashboards.projection, name="projection"),
     path("brief/", dashboards.brief, name="brief"),
 ]

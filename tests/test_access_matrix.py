@@ -55,6 +55,18 @@ PAGES = {
     "reporting:evidence":          {"own":  "L   200 404 200 200 200 200 404 200",
                                     "unit": "L   404 200 404 200 200 200 404 200",
                                     "prov": "L   404 404 404 404 404 404 200 200"},
+    "reporting:assessment":        {"own":  "L   200 404 200 200 200 200 404 200",
+                                    "unit": "L   404 200 404 200 200 200 404 200",
+                                    "prov": "L   404 404 404 404 404 404 200 200"},
+    "reporting:score_evidence":    {"own":  "L   200 404 200 200 200 200 404 200",
+                                    "unit": "L   404 200 404 200 200 200 404 200",
+                                    "prov": "L   404 404 404 404 404 404 200 200"},
+    # a POST: the reviewer's is handled, anyone else's who may read refused with a message
+    "reporting:appraise":          {"own":  "L   404 404 404 R   R   R   404 R",
+                                    "unit": "L   404 404 404 R   R   R   404 R",
+                                    "prov": "L   404 404 404 404 404 404 R   R"},
+    "reporting:assessments":       {"own":  "L   404 404 404 200 200 200 404 200",
+                                    "prov": "L   404 404 404 404 404 404 200 200"},
     "reporting:board":             {"own":  "L   404 404 404 200 200 200 404 200",
                                     "prov": "L   404 404 404 404 404 404 200 200"},
     # a POST: the reviewer's is handled, a committee member's or admin's refused with a message
@@ -75,10 +87,12 @@ PAGES = {
                                     "prov": "L   404 404 404 404 404 404 200 404"},
     "dashboards:units":            {"-":    "L   404 404 404 200 200 200 200 404"},
     "dashboards:brief":            {"-":    "L   404 404 404 200 200 200 200 404"},
+    "dashboards:projection":       {"-":    "L   404 404 404 200 200 200 200 404"},
     "api:ranking":                 {"-":    "401 404 404 404 200 200 200 200 404"},
     "api:trend":                   {"-":    "401 404 404 404 200 200 200 200 404"},
     "api:targets":                 {"-":    "401 404 404 404 200 200 200 200 404"},
     "api:units":                   {"-":    "401 404 404 404 200 200 200 200 404"},
+    "api:projection":              {"-":    "401 404 404 404 200 200 200 200 404"},
     "api:schema":                  {"-":    "200 200 200 200 200 200 200 200 200"},
     # -- Django admin's own pages --------------------------------------------------------------
     "admin:index":                 {"-":    "L   L   L   L   L   L   200 200 200"},
@@ -103,6 +117,8 @@ ADMIN_MODELS = {
     "reporting.reopening": "audit", "reporting.report": "audit", "reporting.reportchange": "audit",
     "reporting.reminder": "audit", "reporting.fieldscorecard": "audit",
     "reporting.unitscorecard": "audit", "indicators.securityevent": "trail",
+    "reporting.selfassessment": "audit", "reporting.assessmentchange": "audit",
+    "indicators.surveyscore": "scoped",
     "axes.accessattempt": "lockouts",
     "indicators.methodology": "shared", "indicators.field": "shared",
     "indicators.province": "shared", "indicators.nationalresult": "shared",
@@ -173,7 +189,7 @@ ADMIN_PAGES[("trail", "delete")] = {
     "own": f"{NO_STAFF} 403 403 403",
     "prov": f"{NO_STAFF} 403 403 403",
 }
-POST_ONLY = {"reporting:review", "set_language"}
+POST_ONLY = {"reporting:review", "reporting:appraise", "set_language"}
 
 
 @dataclass
@@ -296,9 +312,46 @@ def world(db, settings, tmp_path):
     }
     for _variant, found in objects.items():
         found["evidence"] = evidence(found["report"])
+        found["assessment"], found["score_file"] = _an_assessment(
+            found["period"], found["unit"], users["su"]
+        )
         province = found["period"].province
         found["field"] = Task.objects.filter(plan__province=province).first().field
     return {"users": users, "objects": objects, "p": p, "q": q}
+
+
+def _an_assessment(period, unit, user):
+    """A submitted self-assessment of the unit with one score and its evidence file, and the
+    province's survey points (every admin page of these rows is tried on both sides)."""
+    from indicators.models import Criterion, SurveyScore
+    from reporting.models import AssessmentChange, ScoreEvidence, SelfAssessment, SelfScore
+
+    now = timezone.now()
+    assessment, _ = SelfAssessment.objects.update_or_create(
+        period=period, unit=unit, defaults={"status": "submitted", "submitted_at": now}
+    )
+    criterion = Criterion.objects.filter(children__isnull=True, scoring="appraisal").first()
+    score, _ = SelfScore.objects.get_or_create(
+        assessment=assessment, criterion=criterion, defaults={"score": criterion.max_points}
+    )
+    AssessmentChange.objects.create(assessment=assessment, user=user, at=now, action="submitted")
+    survey = Criterion.objects.filter(scoring="survey").first()
+    SurveyScore.objects.get_or_create(
+        year=2020,
+        province=unit.province,
+        criterion=survey,
+        kind="estimate",
+        defaults={"points": 0},
+    )
+    file = ScoreEvidence.objects.create(
+        score=score,
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="s.pdf"),
+        original_name="s.pdf",
+        content_type="application/pdf",
+        size=15,
+        uploaded_by=user,
+    )
+    return assessment, file
 
 
 def _a_row_of_every_superuser_model():
@@ -412,6 +465,8 @@ def _url(key: str, variant: str, world) -> tuple[str, dict]:
         "report_pk": objects["report"].pk,
         "pk": objects["evidence"].pk,
         "field_pk": objects["field"].pk,
+        "assessment_pk": objects["assessment"].pk,
+        "file_pk": objects["score_file"].pk,
     }
     route = next(r.route for r in routes() if r.name == key)
     kwargs = {k: samples[k] for k in re.findall(r"<(?:\w+:)?(\w+)>", route)}

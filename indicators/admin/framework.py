@@ -72,6 +72,7 @@ class MethodologyAdmin(SharedReferenceAdmin):
         "last_year",
         "total_points",
         "n_criteria",
+        "is_illustrative",
         "export_link",
     ]
     list_filter = ["level"]

@@ -1,9 +1,18 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportExportMixin
 
 from indicators.admin.changes import InputsChangedMixin
 from indicators.admin.scoping import ProvinceScopedAdmin, ScopedInline
-from indicators.models import FieldTarget, Indicator, IndicatorTarget, Plan, Task
+from indicators.models import (
+    CriterionAssignment,
+    FieldTarget,
+    Indicator,
+    IndicatorTarget,
+    Plan,
+    SurveyScore,
+    Task,
+)
 from indicators.resources import FieldTargetResource
 
 
@@ -20,13 +29,57 @@ class IndicatorInline(ScopedInline, admin.TabularInline):
     show_change_link = True
 
 
+class CriterionAssignmentInline(ScopedInline, admin.TabularInline):
+    """Each sub-criterion of the scheme in force: its owning unit and the tasks that serve it.
+    The owner and tasks offered are the province's (scoped); the sub-criterion is checked
+    against the plan's scheme when saved."""
+
+    model = CriterionAssignment
+    extra = 0
+    fields = ["criterion", "max_points", "owner", "tasks"]
+    readonly_fields = ["max_points"]
+    filter_horizontal = ["tasks"]
+    verbose_name_plural = _("sub-criteria: owners and tasks")
+
+    @admin.display(description=_("maximum points"))
+    def max_points(self, obj):
+        if not obj.pk:
+            return "–"
+        mark = f" ({_('illustrative')})" if obj.criterion.field.methodology.is_illustrative else ""
+        return f"{obj.criterion.max_points}{mark}"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "criterion":
+            # only sub-criteria (no children of their own)
+            kwargs["queryset"] = db_field.related_model.objects.filter(
+                children__isnull=True
+            ).select_related("field__methodology")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(Plan)
 class PlanAdmin(InputsChangedMixin, ProvinceScopedAdmin):
     list_display = ["number", "year", "province", "min_pct", "best_rank", "is_demo"]
     list_filter = ["year", "is_demo", "province"]
     search_fields = ["number", "title"]
     list_select_related = ["province"]
-    inlines = [FieldTargetInline, IndicatorInline]
+    inlines = [FieldTargetInline, IndicatorInline, CriterionAssignmentInline]
+
+
+@admin.register(SurveyScore)
+class SurveyScoreAdmin(InputsChangedMixin, ProvinceScopedAdmin):
+    """Survey points per sub-criterion: last year's published figure, or this year's estimate
+    (the projection uses the estimate where there is one)."""
+
+    list_display = ["year", "province", "criterion", "kind", "points", "is_synthetic"]
+    list_filter = ["year", "kind", "is_synthetic"]
+    list_select_related = ["province", "criterion"]
+    fields = ["year", "province", "criterion", "kind", "points", "source", "note"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "criterion":
+            kwargs["queryset"] = db_field.related_model.objects.filter(scoring="survey")
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class IndicatorTargetInline(ScopedInline, admin.TabularInline):

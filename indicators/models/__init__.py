@@ -1,12 +1,20 @@
 from indicators.models.framework import Criterion, Field, FieldCode, Methodology, ScoreChannel
 from indicators.models.geography import Province
-from indicators.models.plans import FieldTarget, Indicator, IndicatorTarget, Plan, Task
-from indicators.models.results import FieldResult, NationalResult, NationalStatistic
+from indicators.models.plans import (
+    CriterionAssignment,
+    FieldTarget,
+    Indicator,
+    IndicatorTarget,
+    Plan,
+    Task,
+)
+from indicators.models.results import FieldResult, NationalResult, NationalStatistic, SurveyScore
 from indicators.models.security import SecurityEvent
 from indicators.models.units import Membership, Preference, Role, Unit
 
 __all__ = [
     "Criterion",
+    "CriterionAssignment",
     "Field",
     "FieldCode",
     "FieldResult",
@@ -23,6 +31,7 @@ __all__ = [
     "Province",
     "Role",
     "SecurityEvent",
+    "SurveyScore",
     "Task",
     "Unit",
 ]

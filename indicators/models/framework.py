@@ -43,6 +43,13 @@ class Methodology(models.Model):
     n_subcriteria = models.PositiveSmallIntegerField(_("sub-criteria"), null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
     source = models.TextField(_("source"), blank=True)
+    # The demo's stand-in criteria tree where MoHA's is not bundled; the framework import of
+    # the real tree clears it (indicators.services.framework_io).
+    is_illustrative = models.BooleanField(
+        _("illustrative criteria (demo)"),
+        default=False,
+        help_text=_("Criteria and maximum points invented for the demonstration, not MoHA's."),
+    )
 
     class Meta:
         verbose_name = _("PAR Index scheme")

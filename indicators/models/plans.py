@@ -248,3 +248,56 @@ class Task(models.Model):
             errors["criterion"] = _("This criterion belongs to another field.")
         if errors:
             raise ValidationError(errors)
+
+
+class CriterionAssignment(models.Model):
+    """Who answers for a sub-criterion of the scheme in force in a plan: the owning unit, which
+    self-assesses it every month, and the plan's tasks that serve it (many to many)."""
+
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name=_("plan"),
+        on_delete=models.CASCADE,
+        related_name="criterion_assignments",
+    )
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=_("sub-criterion"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    owner = models.ForeignKey(
+        Unit, verbose_name=_("owning unit"), on_delete=models.PROTECT, related_name="criteria"
+    )
+    tasks = models.ManyToManyField(
+        Task, verbose_name=_("tasks that serve it"), blank=True, related_name="criteria"
+    )
+
+    class Meta:
+        verbose_name = _("sub-criterion owner")
+        verbose_name_plural = _("sub-criteria owners")
+        ordering = ["plan", "criterion__field__number", "criterion__order", "criterion__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "criterion"], name="criterion_assignment_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code} → {self.owner}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.plan_id and self.owner_id and self.owner.province_id != self.plan.province_id:
+            errors["owner"] = _("The owning unit belongs to another province.")
+        if self.plan_id and self.criterion_id:
+            if not self.criterion.field.methodology.covers(self.plan.year):
+                errors["criterion"] = _(
+                    "This sub-criterion is not in the scheme of the plan's year."
+                )
+            elif self.criterion.children.exists():
+                errors["criterion"] = _(
+                    "Assign a sub-criterion (a criterion without sub-criteria of its own)."
+                )
+        if errors:
+            raise ValidationError(errors)

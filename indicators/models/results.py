@@ -186,3 +186,62 @@ class NationalStatistic(Imported):
     @property
     def is_reported(self) -> bool:
         return self.status.startswith("reported")
+
+
+class SurveyScore(Provenance):
+    """A province's points in a survey-scored sub-criterion (SIPAS, the leaders' survey): as
+    published for a year, or an admin's estimate for a year not yet published. The projection
+    takes the estimate for the year when there is one, else last year's published points."""
+
+    class Kind(models.TextChoices):
+        PUBLISHED = "published", _("published")
+        ESTIMATE = "estimate", _("estimate")
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="survey_scores"
+    )
+    criterion = models.ForeignKey(
+        "indicators.Criterion",
+        verbose_name=_("sub-criterion"),
+        on_delete=models.CASCADE,
+        related_name="survey_scores",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    points = models.DecimalField(_("points"), **POINTS)
+
+    class Meta:
+        verbose_name = _("survey points")
+        verbose_name_plural = _("survey points")
+        ordering = ["-year", "province__name_vi", "criterion__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "province", "criterion", "kind"], name="survey_score_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(points__gte=0), name="survey_score_points_not_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=2000, year__lte=2100), name="survey_score_year_plausible"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.year} {self.criterion.code}: {self.points}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not self.criterion_id or self.points is None:
+            return
+        if self.criterion.scoring != self.criterion.Scoring.SURVEY:
+            raise ValidationError(
+                {"criterion": _("This sub-criterion is scored by appraisal, not by a survey.")}
+            )
+        if self.points > self.criterion.max_points:
+            raise ValidationError(
+                {
+                    "points": _("At most %(max)s points (the sub-criterion's maximum).")
+                    % {"max": self.criterion.max_points}
+                }
+            )

@@ -34,6 +34,7 @@ from indicators.models import (
 )
 from indicators.selectors import lineage, methodology_for_year, national_average
 from indicators.services import demo_data
+from indicators.services.demo_criteria import demo_criteria_load
 from indicators.services.par_data import par_data_load, read_csv
 from indicators.services.synthetic import Band, fill_curve, random_ranking
 from par_portal.months import add_months, first_day, last_day
@@ -133,6 +134,9 @@ def demo_load(*, today: dt.date | None = None) -> list[DemoUser]:
     _tasks(live_plan, demo_data.DA_NANG_TASKS, base_month=start)
     _reported_indicators(live_plan)
     _reported_indicators(plan)
+    # sub-criteria owners, tasks and survey points for both scenarios' index years
+    demo_criteria_load(plan, index_year=2021, estimate=False, local_unit="nui-thanh")
+    demo_criteria_load(live_plan, index_year=today.year, estimate=True, local_unit="hai-chau")
     users += _users("dn", da_nang, reporter_unit="hai-chau", reviewer_unit="snv")
     synthetic_latest_year_fill(today.year - 1)
     # Field scores of every other province, so that each scenario's gap to target shows
@@ -141,6 +145,9 @@ def demo_load(*, today: dt.date | None = None) -> list[DemoUser]:
         year = last_field_results_year(province, before)
         if year:
             synthetic_field_results_fill(year)
+            # and the year before, where published: the projection's "others move by last
+            # year's average change" needs both years' pools
+            synthetic_field_results_fill(year - 1)
 
     admin, created = get_user_model().objects.get_or_create(
         username="admin",

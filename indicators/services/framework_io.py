@@ -18,9 +18,10 @@ from dataclasses import field as dataclass_field
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 from django.utils.translation import gettext as _
 
+from indicators.hooks import illustrative_tree_replaced
 from indicators.models import Criterion, Field, FieldCode, Methodology
 from indicators.services.tables import TableError, folded, number, table_read
 
@@ -83,6 +84,10 @@ class FrameworkProblem:
             ),
             "total": _("The fields add up to %(sum)s points, not the scheme's %(total)s."),
             "overlap": _("Its years overlap another scheme of the same level: %(other)s."),
+            "in_use": _(
+                "Sub-criteria %(codes)s hold self-assessment scores: keep them in the file "
+                "(their points may change), or remove those scores first."
+            ),
         }
         text = words.get(self.code, self.code) % self.params
         if self.line:
@@ -196,7 +201,11 @@ def framework_import(*, content: bytes, filename: str, dry_run: bool = True) -> 
         return report
     _check(report)
     if report.ok and not dry_run:
-        _write(report)
+        try:
+            _write(report)
+        except ProtectedError as error:  # the transaction was rolled back: nothing changed
+            codes = sorted({score.criterion.code for score in error.protected_objects})
+            report.errors.append(FrameworkProblem("in_use", params={"codes": ", ".join(codes)}))
     return report
 
 
@@ -378,7 +387,19 @@ def _write(report: FrameworkReport) -> None:
             **({"n_subcriteria": report.n_subcriteria} if report.n_subcriteria else {}),
         },
     )
-    Criterion.objects.filter(field__methodology=scheme).delete()
+    if scheme.is_illustrative:
+        # The demo's stand-in tree goes, with what was scored against its invented maxima
+        # (reporting listens: indicators.hooks.illustrative_tree_replaced).
+        illustrative_tree_replaced.send(sender=Methodology, scheme_id=scheme.pk)
+        Criterion.objects.filter(field__methodology=scheme).delete()
+        scheme.is_illustrative = False
+        scheme.save(update_fields=["is_illustrative"])
+    # A real tree is updated in place by code, so that owners, tasks and self-scores stay on
+    # the sub-criteria that remain; one that is gone but holds scores stops the import.
+    existing = {
+        (c.field_id, c.code): c for c in Criterion.objects.filter(field__methodology=scheme)
+    }
+    kept: set[int] = set()
     for node in report.fields:
         field, _ = Field.objects.update_or_create(
             methodology=scheme,
@@ -397,20 +418,28 @@ def _write(report: FrameworkReport) -> None:
             },
         )
         for order, child in enumerate(node.children):
-            _write_criterion(field, None, child, order)
+            _write_criterion(field, None, child, order, existing, kept)
+    stale = [c.pk for c in existing.values() if c.pk not in kept]
+    Criterion.objects.filter(pk__in=stale).delete()
     report.imported = True
 
 
-def _write_criterion(field: Field, parent: Criterion | None, node: Node, order: int) -> None:
-    criterion = Criterion.objects.create(
-        field=field,
-        parent=parent,
-        code=node.code,
-        name_vi=node.name_vi,
-        name_en=node.name_en,
-        max_points=node.max_points,
-        scoring=node.scoring,
-        order=order,
-    )
+def _write_criterion(field, parent, node: Node, order: int, existing: dict, kept: set) -> None:
+    values = {
+        "parent": parent,
+        "name_vi": node.name_vi,
+        "name_en": node.name_en,
+        "max_points": node.max_points,
+        "scoring": node.scoring,
+        "order": order,
+    }
+    criterion = existing.get((field.pk, node.code))
+    if criterion is None:
+        criterion = Criterion.objects.create(field=field, code=node.code, **values)
+    else:
+        for name, value in values.items():
+            setattr(criterion, name, value)
+        criterion.save()
+    kept.add(criterion.pk)
     for index, child in enumerate(node.children):
-        _write_criterion(field, criterion, child, index)
+        _write_criterion(field, criterion, child, index, existing, kept)

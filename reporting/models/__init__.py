@@ -1,3 +1,9 @@
+from reporting.models.assessments import (
+    AssessmentChange,
+    ScoreEvidence,
+    SelfAssessment,
+    SelfScore,
+)
 from reporting.models.reminders import ApiToken, Notice, Reminder, ReminderPolicy
 from reporting.models.reports import (
     Evidence,
@@ -12,6 +18,10 @@ from reporting.models.reports import (
 from reporting.models.scorecards import FieldScorecard, ScorecardPolicy, UnitScorecard
 
 __all__ = [
+    "AssessmentChange",
+    "ScoreEvidence",
+    "SelfAssessment",
+    "SelfScore",
     "ApiToken",
     "Evidence",
     "FieldScorecard",

@@ -241,11 +241,10 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     return f"evidence/{instance.entry.report.period.province_id}/{uuid.uuid4().hex}"
 
 
-class Evidence(models.Model):
-    entry = models.ForeignKey(
-        TaskEntry, verbose_name=_("task entry"), on_delete=models.CASCADE, related_name="evidence"
-    )
-    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+class StoredFile(models.Model):
+    """An uploaded evidence file's description (the file itself is the concrete model's, each
+    stored under random names: the original name is kept in the row, never trusted as a path)."""
+
     original_name = models.CharField(_("file name"), max_length=255)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
@@ -255,12 +254,22 @@ class Evidence(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("evidence file")
-        verbose_name_plural = _("evidence files")
-        ordering = ["uploaded_at"]
+        abstract = True
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class Evidence(StoredFile):
+    entry = models.ForeignKey(
+        TaskEntry, verbose_name=_("task entry"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=200)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at"]
 
 
 class IndicatorValue(models.Model):

@@ -146,3 +146,15 @@ def report_content_key(report, *, province_id: int, editable: bool) -> str:
     return "|".join(
         map(str, [report.pk, report.version, versions_tag(scopes), get_language(), mode])
     )
+
+
+def projection(period: Period, *, now: dt.datetime):
+    """Overdue tasks move with the date: keyed by the local day too."""
+    from reporting.selectors.projection import projection as compute
+
+    day = timezone.localdate(now).isoformat()
+    return cached(
+        ("projection", period.pk, day),
+        _scopes(period.province),
+        lambda: compute(period, now=now),
+    )

@@ -69,4 +69,19 @@
       options: { maintainAspectRatio: false, animation: false, scales: { y: { title: { display: true, text: "%" } } } }
     });
   }
+
+  var projection = document.getElementById("projection-chart");
+  if (projection) {
+    var datasets = [{ label: data.label, data: data.values, borderColor: "#0d6efd",
+                      backgroundColor: "#0d6efd", spanGaps: true }];
+    if (data.target !== null) {
+      datasets.push({ label: data.targetLabel, data: data.values.map(function () { return data.target; }),
+                      borderColor: "#dc3545", borderDash: [6, 4], pointRadius: 0 });
+    }
+    new Chart(projection, {
+      type: "line",
+      data: { labels: data.labels, datasets: datasets },
+      options: { maintainAspectRatio: false, animation: false, scales: { y: { title: { display: true, text: "%" } } } }
+    });
+  }
 })();

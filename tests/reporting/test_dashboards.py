@@ -109,7 +109,7 @@ def _reader(province, role=Role.COMMITTEE):
     return user
 
 
-@pytest.mark.parametrize("name", ["ranking", "trend", "targets", "units", "brief"])
+@pytest.mark.parametrize("name", ["ranking", "trend", "targets", "units", "brief", "projection"])
 def test_dashboards_are_for_the_provinces_readers_only(client, name):
     da_nang = Province.objects.get(code="da-nang-2025")
     client.force_login(_reader(da_nang))
@@ -170,6 +170,7 @@ def test_brief_excel_has_the_months_content(client):
         "Vị thế",
         "Chỉ tiêu theo lĩnh vực",
         "Đơn vị",
+        "Dự báo",
         "Các tháng",
     ]
     fields = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))
@@ -194,6 +195,7 @@ def _validator(name):
         ("trend", "Trend"),
         ("targets", "Targets"),
         ("units", "Units"),
+        ("projection", "Projection"),
     ],
 )
 def test_api_answers_match_the_schema_with_a_token(client, path, schema):
