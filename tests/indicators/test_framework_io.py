@@ -87,8 +87,16 @@ def test_a_scheme_imports_and_its_export_imports_back_to_the_same_tree():
     preview = framework_import(content=annex(), filename="1187.xlsx")
     assert preview.ok, [p.text for p in preview.errors]
     assert (len(preview.fields), preview.n_criteria, preview.n_subcriteria) == (8, 16, 16)
-    assert not Criterion.objects.filter(field__methodology__code="qd1187").exists()  # dry run
+    # a dry run leaves the demo's illustrative tree as it was
+    illustrative = set(
+        Criterion.objects.filter(field__methodology__code="qd1187").values_list("pk", flat=True)
+    )
+    assert illustrative and Methodology.objects.get(code="qd1187").is_illustrative
     assert framework_import(content=annex(), filename="1187.xlsx", dry_run=False).ok
+    # the real tree replaces it, with the self-scores made against its invented maxima
+    scheme = Methodology.objects.get(code="qd1187")
+    assert not scheme.is_illustrative
+    assert not Criterion.objects.filter(pk__in=illustrative).exists()
     first = tree()
     assert first[1][0] == (1, "directing", "Lĩnh vực 1", "Field 1", Decimal("9.50"))
     assert ("1.1.2", "1.1", "Tiêu chí thành phần 1.1.2", Decimal("1.50"), "survey") in first[2]
