@@ -13,9 +13,7 @@ urlpatterns = [
         assessment_views.assessment_page,
         name="assessment",
     ),
-    path(
-        "assessment/<int:assessment_pk>/appraise/", assessment_views.appraise, name="appraise"
-    ),
+    path("assessment/<int:assessment_pk>/appraise/", assessment_views.appraise, name="appraise"),
     path(
         "assessment-evidence/<int:file_pk>/",
         assessment_views.score_evidence_download,
