@@ -49,3 +49,28 @@ def readable_changes(change, report) -> list[dict]:
             {"what": f"{label} – {what}" if label else str(what), "before": before, "after": after}
         )
     return rows
+
+
+@register.filter
+def readable_assessment_changes(change) -> list[dict]:
+    """A self-assessment history row's changes with labels instead of codes ("3.2.1 score")."""
+    from reporting.models import SelfAssessment, SelfScore
+
+    rows = []
+    for item in change.changes:
+        subject, _space, name = item["field"].rpartition(" ")
+        model = SelfScore if subject else SelfAssessment
+        before, after = item.get("before"), item.get("after")
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            field = None
+        what = _("evidence file") if name == "evidence" else (field.verbose_name if field else name)
+        if field is not None and field.choices:
+            labels = dict(field.choices)
+            before, after = labels.get(before, before), labels.get(after, after)
+        label = _("sub-criterion %(code)s") % {"code": subject} if subject else ""
+        rows.append(
+            {"what": f"{label} – {what}" if label else str(what), "before": before, "after": after}
+        )
+    return rows
