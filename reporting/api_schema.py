@@ -17,6 +17,17 @@ STATES = [
     "not_expected",
 ]
 
+COMPARED = {
+    "type": "object",
+    "required": ["year", "provinces", "average_change", "is_synthetic"],
+    "properties": {
+        "year": INT,
+        "provinces": {"type": "integer"},
+        "average_change": NUM,
+        "is_synthetic": {"type": "boolean"},
+    },
+}
+
 SCHEMAS = {
     "Error": {
         "type": "object",
@@ -192,7 +203,7 @@ SCHEMAS = {
             "index_pct": NUM,
             "rank_if_others_stay": INT,
             "rank_if_others_move": INT,
-            "compared": {"$ref": "#/components/schemas/Compared"},
+            "compared": COMPARED,
             "target_rank": INT,
             "target_pct": NUM,
             "gap_to_rank_points": NUM,
@@ -215,7 +226,7 @@ SCHEMAS = {
                         "rank_if_others_move": INT,
                         "gap_to_rank_points": NUM,
                         "gap_to_pct_points": NUM,
-                        "compared": {"$ref": "#/components/schemas/Compared"},
+                        "compared": COMPARED,
                     },
                 },
             },
@@ -245,16 +256,6 @@ SCHEMAS = {
                     "properties": {"month": {"type": "string"}, "index_pct": NUM},
                 },
             },
-        },
-    },
-    "Compared": {
-        "type": "object",
-        "required": ["year", "provinces", "average_change", "is_synthetic"],
-        "properties": {
-            "year": INT,
-            "provinces": {"type": "integer"},
-            "average_change": NUM,
-            "is_synthetic": {"type": "boolean"},
         },
     },
     "Units": {

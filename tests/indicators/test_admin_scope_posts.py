@@ -18,7 +18,7 @@ from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.urls import reverse
 
 from indicators.admin.scoping import ScopedPermissionsMixin, SharedReferenceAdmin
-from indicators.models import Indicator, Membership, Plan, Province, Role, Unit
+from indicators.models import Indicator, Membership, Plan, Province, Role, Task, Unit
 
 pytestmark = pytest.mark.django_db
 
@@ -55,6 +55,7 @@ OUT_OF_SCOPE = {
     Unit: lambda: [_ag().units.first()],
     Plan: lambda: [Plan.objects.filter(province=_ag()).first()],
     Indicator: lambda: [_ag_indicator()],
+    Task: lambda: [Task.objects.filter(plan__province=_ag()).first()],
     User: _foreign_users,
 }
 # Related models every province may pick (the framework).
