@@ -43,7 +43,7 @@ def _changed(assessment: SelfAssessment) -> None:
 @transaction.atomic
 def assessment_start(*, period: Period, unit: Unit, user, now: dt.datetime) -> SelfAssessment:
     """The unit's self-assessment of the month, created as a draft pre-filled from its last
-    one of the same index year (scores, explanations and reused evidence)."""
+    one of the same index year (scores, explanations, reused evidence and its files)."""
     assessment, created = SelfAssessment.objects.get_or_create(period=period, unit=unit)
     if not created:
         return assessment
@@ -54,7 +54,7 @@ def assessment_start(*, period: Period, unit: Unit, user, now: dt.datetime) -> S
             period__month__year=period.month.year,
         )
         .order_by("-period__month")
-        .prefetch_related("scores__evidence")
+        .prefetch_related("scores__evidence", "scores__files")
         .first()
     )
     old = {s.criterion_id: s for s in previous.scores.all()} if previous else {}
@@ -68,6 +68,18 @@ def assessment_start(*, period: Period, unit: Unit, user, now: dt.datetime) -> S
         )
         if before:
             score.evidence.set(before.evidence.all())
+            # last month's new files stay attached: the same stored file, a row of its own
+            ScoreEvidence.objects.bulk_create(
+                ScoreEvidence(
+                    score=score,
+                    file=old_file.file.name,
+                    original_name=old_file.original_name,
+                    content_type=old_file.content_type,
+                    size=old_file.size,
+                    uploaded_by_id=old_file.uploaded_by_id,
+                )
+                for old_file in before.files.all()
+            )
     note = _("Pre-filled from %(month)s.") % {"month": previous.period} if previous else ""
     AssessmentChange.objects.create(
         assessment=assessment, user=user, at=now, action=AssessmentChange.Action.CREATED, note=note

@@ -118,7 +118,9 @@ def owned(period, hai_chau):
 
 
 def _start(period, unit, user):
-    SelfAssessment.objects.filter(period=period, unit=unit).delete()
+    """A fresh draft: the unit's earlier assessments of the year (which would pre-fill it)
+    removed, so that the figures below are the test's own at any date."""
+    SelfAssessment.objects.filter(unit=unit, period__month__year=period.month.year).delete()
     return services.assessment_start(period=period, unit=unit, user=user, now=timezone.now())
 
 
