@@ -171,3 +171,32 @@ def test_the_commands_export_and_reimport_a_bundled_scheme(tmp_path):
     call_command("import_framework", str(target), stdout=out)
     assert "Đã nhập bộ chỉ số 2948/QĐ-BNV: 8 lĩnh vực" in out.getvalue()
     assert tree("qd2948") == before
+
+
+def test_a_reimport_that_drops_a_scored_sub_criterion_is_refused_and_changes_nothing():
+    """A real tree is updated in place; a sub-criterion that holds self-assessment scores
+    cannot silently disappear with an import."""
+    from indicators.models import Province
+    from reporting.models import Period, SelfAssessment, SelfScore
+
+    assert framework_import(content=annex(), filename="1187.xlsx", dry_run=False).ok
+    scored = Criterion.objects.get(field__methodology__code="qd1187", code="1.1.1")
+    da_nang = Province.objects.get(code="da-nang-2025")
+    period = Period.objects.filter(province=da_nang).order_by("-month").first()
+    assessment = SelfAssessment.objects.create(
+        period=period, unit=da_nang.units.get(code="hai-chau")
+    )
+    SelfScore.objects.create(assessment=assessment, criterion=scored, score=Decimal("2"))
+    before = tree()
+
+    def drop(rows):
+        rows.remove(next(r for r in rows if r and r[0] == "1.1.1"))
+
+    report = framework_import(
+        content=annex(tweak=drop), filename="without-1.1.1.xlsx", dry_run=False
+    )
+    assert [p.code for p in report.errors] == ["in_use"]
+    assert "1.1.1" in report.errors[0].text
+    assert tree() == before  # rolled back: nothing changed
+    assert SelfScore.objects.filter(criterion=scored).exists()
+    assert SelfAssessment.objects.filter(pk=assessment.pk).exists()

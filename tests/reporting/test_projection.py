@@ -300,3 +300,52 @@ def test_the_projection_page_names_the_assumptions_and_refuses_a_bad_month(clien
     assert "Dư địa tăng điểm" in text and 'data-testid="where-to-gain"' in text
     assert "Minh họa" in text  # the demo's criteria are illustrative
     assert client.get(reverse("dashboards:projection"), {"month": "2026-13"}).status_code == 400
+
+
+def test_the_projection_reads_a_constant_number_of_queries(period, hai_chau, reporter, owned):
+    """However many self-assessments, months and units: the leaves, the scores, the survey
+    points, the owners and their tasks, task progress, the compared results."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.models import Period
+
+    with CaptureQueriesContext(connection) as first:
+        projection(period)
+    # more months self-assessed by the unit: more rows, the same queries
+    for month in Period.objects.filter(
+        province=period.province, month__year=period.month.year, month__lt=period.month
+    )[:3]:
+        SelfAssessment.objects.filter(period=month, unit=hai_chau).delete()
+        done = services.assessment_start(
+            period=month, unit=hai_chau, user=reporter, now=timezone.now()
+        )
+        SelfAssessment.objects.filter(pk=done.pk).update(
+            status="submitted", submitted_at=timezone.now()
+        )
+    with CaptureQueriesContext(connection) as again:
+        projection(period)
+    assert len(again) == len(first) <= 30
+
+
+def test_a_new_months_draft_carries_last_months_scores_and_files(
+    settings, tmp_path, period, hai_chau, reporter, owned
+):
+    from par_portal.months import next_month
+    from reporting.models import Period
+
+    settings.MEDIA_ROOT = tmp_path
+    _submitted(period, hai_chau, reporter, owned, low=owned[0].max_points - D("1"))
+    following = Period.objects.get(province=period.province, month=next_month(period.month))
+    SelfAssessment.objects.filter(period=following, unit=hai_chau).delete()
+    draft = services.assessment_start(
+        period=following, unit=hai_chau, user=reporter, now=timezone.now()
+    )
+    if following.month.year != period.month.year:
+        assert draft.scores.filter(score__isnull=False).count() == 0  # a new index year
+        return
+    carried = draft.scores.get(criterion=owned[0])
+    assert carried.score == owned[0].max_points - D("1")
+    assert carried.explanation == "Chưa hoàn thành số hóa hồ sơ"
+    assert [f.original_name for f in carried.files.all()] == ["minh-chung.pdf"]
+    assert carried.appraised_score is None  # an appraisal is never carried
