@@ -32,6 +32,19 @@ def parse_list(value: str | None, *, default: list[str] | None = None) -> list[s
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
+def parse_month_day(value: str | None, default: str) -> str:
+    """A day of the year written MM-DD (e.g. 12-15), checked: a typo fails at start-up."""
+    import datetime as dt
+
+    text = (value or default).strip()
+    try:
+        month, day = (int(part) for part in text.split("-"))
+        dt.date(2000, month, day)  # a leap year: 02-29 is a valid setting
+    except ValueError as error:
+        raise ImproperlyConfigured(f"Not a month-day like 12-15: {text!r}") from error
+    return f"{month:02d}-{day:02d}"
+
+
 def parse_database_url(value: str) -> dict:
     """postgres://user:pass@host:port/name or sqlite:///path (relative paths allowed)."""
     scheme = value.split("://", 1)[0] if "://" in value else ""

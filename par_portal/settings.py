@@ -15,6 +15,7 @@ from par_portal.env import (
     parse_database_url,
     parse_email_url,
     parse_list,
+    parse_month_day,
     redis_neighbour,
 )
 
@@ -176,6 +177,9 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 
 # Evidence files: PDF, Word, Excel and images, checked by content; larger files are refused.
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
+# The self-assessment dossier's deadline each index year, "MM-DD" (the evidence locker's
+# countdown); typically mid-December.
+SELF_ASSESSMENT_DEADLINE = parse_month_day(os.environ.get("SELF_ASSESSMENT_DEADLINE"), "12-15")
 # Office files are ZIP archives: refuse zip bombs by what their directory declares.
 EVIDENCE_ARCHIVE_MAX_BYTES = int(os.environ.get("EVIDENCE_ARCHIVE_MAX_MB", "100")) * 1024 * 1024
 EVIDENCE_ARCHIVE_MAX_ENTRIES = int(os.environ.get("EVIDENCE_ARCHIVE_MAX_ENTRIES", "2000"))

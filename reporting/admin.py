@@ -2,11 +2,16 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from indicators.admin.scoping import ProvinceScopedAdmin, ReadOnlyScopedAdmin
+from indicators.admin.scoping import ProvinceScopedAdmin, ReadOnlyScopedAdmin, ScopedInline
 from reporting.models import (
     ApiToken,
     AssessmentChange,
+    DossierExport,
     FieldScorecard,
+    InternalBand,
+    InternalCriterion,
+    InternalFramework,
+    LockerDocument,
     Period,
     Reminder,
     ReminderPolicy,
@@ -199,3 +204,37 @@ class ApiTokenAdmin(admin.ModelAdmin):
             return
         key = api_token_create(token=obj)
         self.message_user(request, _("The key (shown only now): %(key)s") % {"key": key})
+
+
+@admin.register(LockerDocument)
+class LockerDocumentAdmin(ReadOnlyScopedAdmin):
+    list_display = ["item", "province", "year", "unit", "number", "issued_on", "status"]
+    list_filter = ["year", "status"]
+    list_select_related = ["item", "province", "unit"]
+
+
+@admin.register(DossierExport)
+class DossierExportAdmin(ReadOnlyScopedAdmin):
+    list_display = ["province", "year", "status", "done", "total", "requested_at"]
+    list_select_related = ["province"]
+
+
+class InternalCriterionInline(ScopedInline, admin.TabularInline):
+    model = InternalCriterion
+    extra = 0
+    fields = ["order", "code", "name_vi", "name_en", "max_points", "scoring", "source"]
+
+
+class InternalBandInline(ScopedInline, admin.TabularInline):
+    model = InternalBand
+    extra = 0
+
+
+@admin.register(InternalFramework)
+class InternalFrameworkAdmin(ProvinceScopedAdmin):
+    """A province's internal PAR index of a year: its criteria (some computed from the portal's
+    data) and its bands; the focal agency scores the rest on the portal's scoring page."""
+
+    list_display = ["province", "year", "decision", "is_published"]
+    list_filter = ["year", "is_published"]
+    inlines = [InternalCriterionInline, InternalBandInline]

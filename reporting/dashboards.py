@@ -16,6 +16,7 @@ from indicators.services.audit import security_event_record
 from par_portal.cache import Deferred
 from par_portal.params import choice_param, code_param, month_param, query_params, year_param
 from reporting.brief import brief_data, brief_workbook
+from reporting.internal_export import internal_workbook
 from reporting.models import Period
 from reporting.selectors import cached
 from reporting.selectors import dashboards as boards
@@ -265,12 +266,27 @@ def projection_chart(data) -> dict:
 
 
 @login_required
-@query_params("province", "month", "year")
+@query_params("province", "month", "year", "format")
 def units(request):
     province = _province(request)
     now = timezone.now()
     current = _period(province, request)
     year = year_param(request, current.month.year if current else timezone.localdate(now).year)
+
+    if choice_param(request, "format", ["html", "xlsx"], "html") == "xlsx":
+        index = cached.internal_index(province, year, now=now)
+        if index is None:
+            raise Http404
+        name = f"chi-so-cchc-noi-bo-{province.code}-{year}.xlsx"
+        response = HttpResponse(
+            internal_workbook(index),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        security_event_record(
+            kind=SecurityEvent.Kind.EXPORT, province=province, subject=name, request=request
+        )
+        return response
 
     def compute():
         years = Period.objects.filter(province=province).dates("month", "year")
@@ -278,6 +294,7 @@ def units(request):
             "years": sorted({d.year for d in years}, reverse=True),
             "league": cached.units_league(province, year),
             "heatmap": cached.heatmap(province, year, now=now),
+            "internal": cached.internal_index(province, year, now=now),
         }
 
     return render(
@@ -290,7 +307,7 @@ def units(request):
             "fragment": cached.fragment_key(
                 request, province, timezone.localtime(now).strftime("%Y%m%d%H")
             ),
-            **Deferred(compute).context("years", "league", "heatmap"),
+            **Deferred(compute).context("years", "league", "heatmap", "internal"),
         },
     )
 

@@ -15,7 +15,12 @@ from indicators.models import Province
 from indicators.services.demo import demo_window_start
 from par_portal import months
 from reporting import selectors, services
-from reporting.demo_assessments import assessed_months, demo_assessments_load
+from reporting.demo_assessments import (
+    assessed_months,
+    demo_assessments_load,
+    demo_internal_load,
+    demo_locker_load,
+)
 from reporting.models import Period, Report, TaskEntry
 from reporting.services.queueing import rollups_in_process
 from reporting.services.scorecards import expected_progress, scorecard_rollup
@@ -67,12 +72,19 @@ def _load(*, now: dt.datetime) -> None:
         (quang_nam, qn_periods[-1].month, "qn.reviewer"),
         (da_nang, this_month, "dn.reviewer"),
     ]:
+        reviewer_ = get_user_model().objects.get(username=username)
         demo_assessments_load(
-            assessed_months(province, last),
-            author=author,
-            reviewer=get_user_model().objects.get(username=username),
-            now=now,
+            assessed_months(province, last), author=author, reviewer=reviewer_, now=now
         )
+        # the evidence locker of the index year, partly filled
+        demo_locker_load(province, last.year, reviewer=reviewer_, today=today)
+    # the internal index of Đà Nẵng's units: last year's published, this year's provisional
+    demo_internal_load(
+        da_nang,
+        [today.year - 1, today.year],
+        published={today.year - 1},
+        reviewer=get_user_model().objects.get(username="dn.reviewer"),
+    )
     # Scorecards for every month up to now, including those nobody has reported on yet.
     for period in Period.objects.filter(province__in=[quang_nam, da_nang], month__lte=this_month):
         scorecard_rollup(period=period, now=min(now, period.locks_at + dt.timedelta(days=30)))

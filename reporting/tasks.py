@@ -132,3 +132,25 @@ def _catch_up_on_start(sender=None, **kwargs) -> None:
 
 def _pairs(values: dict) -> str:
     return ", ".join(f"{key}={value}" for key, value in values.items())
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def build_dossier(export_id: int) -> None:
+    """Build a requested dossier ZIP. A row already built (or gone) is left as it is."""
+    from reporting.models import DossierExport
+    from reporting.services.dossier import dossier_export_run
+
+    export = (
+        DossierExport.objects.select_related("province")
+        .filter(pk=export_id)
+        .exclude(status=DossierExport.Status.DONE)
+        .first()
+    )
+    if export is None:
+        return
+    from django.utils import translation
+
+    started = time.monotonic()
+    with translation.override(settings.LANGUAGE_CODE):  # the dossier is MoHA's: Vietnamese
+        dossier_export_run(export)
+    log.info("Dossier %s built in %.2fs", export_id, time.monotonic() - started)

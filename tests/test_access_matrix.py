@@ -67,6 +67,23 @@ PAGES = {
                                     "prov": "L   404 404 404 404 404 404 R   R"},
     "reporting:assessments":       {"own":  "L   404 404 404 200 200 200 404 200",
                                     "prov": "L   404 404 404 404 404 404 200 200"},
+    # the evidence locker: every member of the province sees its coverage
+    "reporting:locker":            {"-":    "L   200 200 200 200 200 200 200 404"},
+    # a POST that names no unit of the user's own: not found for everyone (the unit's own
+    # reporters attach, tests/reporting/test_locker.py)
+    "reporting:locker_attach":     {"own":  "L   404 404 404 404 404 404 404 404",
+                                    "prov": "L   404 404 404 404 404 404 404 404"},
+    "reporting:locker_review":     {"own":  "L   404 404 404 R   R   R   404 R",
+                                    "prov": "L   404 404 404 404 404 404 R   R"},
+    "reporting:locker_file":       {"own":  "L   200 404 200 200 200 200 404 200",
+                                    "prov": "L   404 404 404 404 404 404 200 200"},
+    "reporting:dossier_start":     {"-":    "L   404 404 404 R   404 404 404 404"},
+    "reporting:dossier":           {"own":  "L   404 404 404 200 200 200 404 200",
+                                    "prov": "L   404 404 404 404 404 404 200 200"},
+    "reporting:dossier_download":  {"own":  "L   404 404 404 200 200 200 404 200",
+                                    "prov": "L   404 404 404 404 404 404 200 200"},
+    "reporting:internal_scoring":  {"own":  "L   404 404 404 200 404 404 404 404",
+                                    "prov": "L   404 404 404 404 404 404 404 404"},
     "reporting:board":             {"own":  "L   404 404 404 200 200 200 404 200",
                                     "prov": "L   404 404 404 404 404 404 200 200"},
     # a POST: the reviewer's is handled, a committee member's or admin's refused with a message
@@ -118,7 +135,9 @@ ADMIN_MODELS = {
     "reporting.reminder": "audit", "reporting.fieldscorecard": "audit",
     "reporting.unitscorecard": "audit", "indicators.securityevent": "trail",
     "reporting.selfassessment": "audit", "reporting.assessmentchange": "audit",
-    "indicators.surveyscore": "scoped",
+    "indicators.surveyscore": "scoped", "indicators.checklistitem": "shared",
+    "reporting.lockerdocument": "audit", "reporting.dossierexport": "audit",
+    "reporting.internalframework": "scoped",
     "axes.accessattempt": "lockouts",
     "indicators.methodology": "shared", "indicators.field": "shared",
     "indicators.province": "shared", "indicators.nationalresult": "shared",
@@ -189,7 +208,14 @@ ADMIN_PAGES[("trail", "delete")] = {
     "own": f"{NO_STAFF} 403 403 403",
     "prov": f"{NO_STAFF} 403 403 403",
 }
-POST_ONLY = {"reporting:review", "reporting:appraise", "set_language"}
+POST_ONLY = {
+    "reporting:review",
+    "reporting:appraise",
+    "reporting:locker_attach",
+    "reporting:locker_review",
+    "reporting:dossier_start",
+    "set_language",
+}
 
 
 @dataclass
@@ -315,6 +341,7 @@ def world(db, settings, tmp_path):
         found["assessment"], found["score_file"] = _an_assessment(
             found["period"], found["unit"], users["su"]
         )
+        found.update(_a_locker(found["period"], found["unit"], users["su"]))
         province = found["period"].province
         found["field"] = Task.objects.filter(plan__province=province).first().field
     return {"users": users, "objects": objects, "p": p, "q": q}
@@ -352,6 +379,50 @@ def _an_assessment(period, unit, user):
         uploaded_by=user,
     )
     return assessment, file
+
+
+def _a_locker(period, unit, user):
+    """A checklist item, a document of the unit in its province's locker, a finished dossier
+    export and an internal index framework of the province."""
+    from indicators.models import ChecklistItem, Criterion
+    from reporting.models import (
+        DossierExport,
+        InternalCriterion,
+        InternalFramework,
+        InternalScore,
+        LockerDocument,
+    )
+
+    criterion = Criterion.objects.filter(children__isnull=True).order_by("pk").first()
+    item, _ = ChecklistItem.objects.get_or_create(
+        criterion=criterion, order=99, defaults={"title_vi": "Tài liệu", "kind": "other"}
+    )
+    province = unit.province
+    document = LockerDocument.objects.create(
+        province=province,
+        year=period.month.year,
+        item=item,
+        unit=unit,
+        number="1/QĐ",
+        issuer="UBND",
+        description="d",
+        file=ContentFile(b"%PDF-1.4\n%%EOF\n", name="l.pdf"),
+        original_name="l.pdf",
+        uploaded_by=user,
+    )
+    export = DossierExport.objects.create(
+        province=province,
+        year=period.month.year,
+        status="done",
+        file=ContentFile(b"PK\x05\x06" + b"\x00" * 18, name="d.zip"),
+        requested_by=user,
+    )
+    framework, _ = InternalFramework.objects.get_or_create(province=province, year=2019)
+    criterion, _ = InternalCriterion.objects.get_or_create(
+        framework=framework, code="M", defaults={"name_vi": "Chấm tay", "max_points": 10}
+    )
+    InternalScore.objects.get_or_create(criterion=criterion, unit=unit, defaults={"points": 5})
+    return {"item": item, "document": document, "export": export, "framework": framework}
 
 
 def _a_row_of_every_superuser_model():
@@ -467,6 +538,10 @@ def _url(key: str, variant: str, world) -> tuple[str, dict]:
         "field_pk": objects["field"].pk,
         "assessment_pk": objects["assessment"].pk,
         "file_pk": objects["score_file"].pk,
+        "item_pk": objects["item"].pk,
+        "document_pk": objects["document"].pk,
+        "export_pk": objects["export"].pk,
+        "framework_pk": objects["framework"].pk,
     }
     route = next(r.route for r in routes() if r.name == key)
     kwargs = {k: samples[k] for k in re.findall(r"<(?:\w+:)?(\w+)>", route)}

@@ -80,8 +80,23 @@ def _kwargs(route: str) -> dict:
     samples = {
         "period_pk": period.pk,
         "field_pk": Methodology.objects.get(code="qd1187").fields.first().pk,
+        "export_pk": _an_export().pk,
     }
     return {k: samples[k] for k in re.findall(r"<(?:\w+:)?(\w+)>", route)}
+
+
+def _an_export():
+    from django.contrib.auth import get_user_model
+
+    from reporting.models import DossierExport
+
+    return DossierExport.objects.filter(province=Period.objects.first().province).first() or (
+        DossierExport.objects.create(
+            province=Period.objects.filter(province__code="da-nang-2025").first().province,
+            year=2026,
+            requested_by=get_user_model().objects.get(username="admin"),
+        )
+    )
 
 
 def _validator(status: int, route_name: str):

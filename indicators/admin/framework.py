@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from indicators.admin.scoping import SharedReferenceAdmin
-from indicators.models import Criterion, Field, Methodology, Province, ScoreChannel
+from indicators.models import ChecklistItem, Criterion, Field, Methodology, Province, ScoreChannel
 from indicators.services.framework_io import framework_export, framework_import
 
 FRAMEWORK_SESSION_KEY = "framework_import"
@@ -219,3 +219,19 @@ class ProvinceAdmin(SharedReferenceAdmin):
     list_filter = ["kind", "valid_to", "valid_from"]
     search_fields = ["name_vi", "name_en", "code", "gso_code"]
     list_select_related = ["successor"]
+
+
+@admin.register(ChecklistItem)
+class ChecklistItemAdmin(SharedReferenceAdmin):
+    """The documents the Ministry checks for each sub-criterion (the evidence locker's
+    checklist): part of the framework, edited by a superuser, read by everyone."""
+
+    list_display = ["title_vi", "criterion", "kind", "needs_number_and_date", "order"]
+    list_filter = ["kind", "criterion__field__methodology"]
+    search_fields = ["title_vi", "title_en", "criterion__code"]
+    list_select_related = ["criterion__field"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "criterion":
+            kwargs["queryset"] = db_field.related_model.objects.filter(children__isnull=True)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,4 +1,11 @@
-from indicators.models.framework import Criterion, Field, FieldCode, Methodology, ScoreChannel
+from indicators.models.framework import (
+    ChecklistItem,
+    Criterion,
+    Field,
+    FieldCode,
+    Methodology,
+    ScoreChannel,
+)
 from indicators.models.geography import Province
 from indicators.models.plans import (
     CriterionAssignment,
@@ -13,6 +20,7 @@ from indicators.models.security import SecurityEvent
 from indicators.models.units import Membership, Preference, Role, Unit
 
 __all__ = [
+    "ChecklistItem",
     "Criterion",
     "CriterionAssignment",
     "Field",

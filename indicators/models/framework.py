@@ -250,3 +250,35 @@ class ScoreChannel(models.Model):
 
     def __str__(self) -> str:
         return f"{self.methodology}: {self.get_code_display()} {self.max_points}"
+
+
+class ChecklistItem(models.Model):
+    """A document the Ministry checks for a sub-criterion (the evidence locker's checklist)."""
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("decision")
+        PLAN = "plan", _("plan")
+        REPORT = "report", _("report")
+        PUBLISHED_LIST = "published_list", _("published list")
+        SURVEY = "survey", _("survey")
+        OTHER = "other", _("other")
+
+    criterion = models.ForeignKey(
+        Criterion,
+        verbose_name=_("sub-criterion"),
+        on_delete=models.CASCADE,
+        related_name="checklist",
+    )
+    title_vi = models.CharField(_("document (Vietnamese)"), max_length=300)
+    title_en = models.CharField(_("document (English)"), max_length=300, blank=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    needs_number_and_date = models.BooleanField(_("number and date required"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("checklist document")
+        verbose_name_plural = _("checklist documents")
+        ordering = ["criterion", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.title_en if get_language() == "en" and self.title_en else self.title_vi

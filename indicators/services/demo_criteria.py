@@ -6,7 +6,7 @@ from __future__ import annotations
 import random
 from decimal import Decimal
 
-from indicators.models import Criterion, CriterionAssignment, Plan, SurveyScore
+from indicators.models import ChecklistItem, Criterion, CriterionAssignment, Plan, SurveyScore
 from indicators.selectors import methodology_for_year
 from indicators.services.illustrative import illustrative_framework_ensure
 
@@ -31,6 +31,7 @@ def demo_criteria_load(plan: Plan, *, index_year: int, estimate: bool, local_uni
         .select_related("field")
         .order_by("field__number", "order", "code")
     )
+    _checklist(leaves)
     tasks = list(plan.tasks.select_related("lead_unit", "field").order_by("code"))
     for index, criterion in enumerate(leaves):
         of_field = [t for t in tasks if t.field.code == criterion.field.code] or tasks
@@ -75,5 +76,37 @@ def demo_criteria_load(plan: Plan, *, index_year: int, estimate: bool, local_uni
                 defaults={
                     "points": min(criterion.max_points, points + QUARTER),
                     "source": "demo: an admin's estimate",
+                },
+            )
+
+
+# What the Ministry typically checks (the demo's checklist, for the illustrative tree only)
+K = ChecklistItem.Kind
+CHECKLIST = {
+    Criterion.Scoring.APPRAISAL: [
+        ("Văn bản ban hành (kế hoạch, quyết định)", "The plan or decision", K.DECISION, True),
+        ("Báo cáo kết quả thực hiện trong năm", "Report of the year's results", K.REPORT, True),
+    ],
+    Criterion.Scoring.SURVEY: [
+        ("Kết quả, biên bản điều tra xã hội học", "Survey results and minutes", K.SURVEY, False),
+    ],
+}
+
+
+def _checklist(leaves) -> None:
+    """The demo's checklist on an illustrative scheme's sub-criteria (a real scheme's is the
+    admin's); loading twice changes nothing."""
+    for criterion in leaves:
+        if not criterion.field.methodology.is_illustrative:
+            continue
+        for order, (title_vi, title_en, kind, numbered) in enumerate(CHECKLIST[criterion.scoring]):
+            ChecklistItem.objects.update_or_create(
+                criterion=criterion,
+                order=order,
+                defaults={
+                    "title_vi": title_vi,
+                    "title_en": title_en,
+                    "kind": kind,
+                    "needs_number_and_date": numbered,
                 },
             )

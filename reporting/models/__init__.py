@@ -4,6 +4,13 @@ from reporting.models.assessments import (
     SelfAssessment,
     SelfScore,
 )
+from reporting.models.internal import (
+    InternalBand,
+    InternalCriterion,
+    InternalFramework,
+    InternalScore,
+)
+from reporting.models.locker import DossierExport, LockerDocument
 from reporting.models.reminders import ApiToken, Notice, Reminder, ReminderPolicy
 from reporting.models.reports import (
     Evidence,
@@ -19,6 +26,12 @@ from reporting.models.scorecards import FieldScorecard, ScorecardPolicy, UnitSco
 
 __all__ = [
     "AssessmentChange",
+    "DossierExport",
+    "InternalBand",
+    "InternalCriterion",
+    "InternalFramework",
+    "InternalScore",
+    "LockerDocument",
     "ScoreEvidence",
     "SelfAssessment",
     "SelfScore",

@@ -158,3 +158,16 @@ def projection(period: Period, *, now: dt.datetime):
         _scopes(period.province),
         lambda: compute(period, now=now),
     )
+
+
+def internal_index(province: Province, year: int, *, now: dt.datetime):
+    """The province's internal index of the year (None without a framework), by the hour."""
+    from reporting.models import InternalFramework
+    from reporting.selectors.internal import internal_index as compute
+
+    def build():
+        framework = InternalFramework.objects.filter(province=province, year=year).first()
+        return compute(framework, now=now) if framework else None
+
+    hour = timezone.localtime(now).strftime("%Y%m%d%H")
+    return cached(("internal", province.pk, year, hour), _scopes(province), build)
