@@ -113,7 +113,7 @@ class InternalBand(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"≥ {self.min_pct:g}%: {self.label}"
+        return f"≥ {self.min_pct.normalize():f}%: {self.label}"
 
     @property
     def label(self) -> str:

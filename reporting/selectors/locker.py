@@ -3,6 +3,7 @@ coverage per sub-criterion and field, who owns what is missing, the countdown.""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -102,4 +103,6 @@ def locker(province: Province, year: int, *, field_code: str | None = None) -> l
 def deadline(year: int) -> dt.date:
     """The self-assessment deadline of an index year (SELF_ASSESSMENT_DEADLINE, "MM-DD")."""
     month, day = (int(part) for part in settings.SELF_ASSESSMENT_DEADLINE.split("-"))
+    if (month, day) == (2, 29) and not calendar.isleap(year):
+        day = 28  # a leap-day setting, in a year without one
     return dt.date(year, month, day)

@@ -320,3 +320,45 @@ def test_the_internal_index_computes_its_criteria_from_the_portals_data(settings
     assert (b.total, b.maximum, b.pct, b.band) == (D("21.00"), D("30"), D("70.00"), "khá")
     assert (b.rank, a.rank) == (1, 2)
     assert (b.movement, a.movement) == (1, -1)
+
+
+def test_the_focal_agencys_scores_are_all_or_nothing_within_the_maximum(client, da_nang, reviewer):
+    framework = InternalFramework.objects.get(province=da_nang, year=timezone.localdate().year)
+    manual = framework.criteria.filter(source="manual").first()
+    unit = da_nang.units.get(code="hai-chau")
+    other = da_nang.units.get(code="hoi-an")
+    url = reverse("reporting:internal_scoring", args=[framework.pk])
+    before = list(InternalScore.objects.filter(criterion=manual).values_list("unit_id", "points"))
+    client.force_login(reviewer)
+    response = client.post(
+        url,
+        {
+            f"s{manual.pk}-{unit.pk}": "5",
+            f"s{manual.pk}-{other.pk}": str(manual.max_points + 1),  # over the maximum
+        },
+    )
+    assert response.status_code == 200 and "is-invalid" in response.content.decode()
+    after = list(InternalScore.objects.filter(criterion=manual).values_list("unit_id", "points"))
+    assert after == before  # nothing saved, not even the good figure
+    client.post(url, {f"s{manual.pk}-{unit.pk}": "5,5"})  # a decimal comma is a number
+    assert InternalScore.objects.get(criterion=manual, unit=unit).points == D("5.5")
+
+
+def test_the_internal_index_workbook_is_laid_out_as_provinces_publish_it(client, committee):
+    client.force_login(committee)
+    year = timezone.localdate().year
+    response = client.get(reverse("dashboards:units"), {"year": year, "format": "xlsx"})
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert [s.title for s in book.worksheets] == ["Sở, ban, ngành", "UBND cấp xã, cấp huyện"]
+    rows = list(book.worksheets[0].iter_rows(values_only=True))
+    header = next(r for r in rows if r[0] == "STT")
+    assert header[1] == "Đơn vị" and header[-5:] == (
+        "Tổng điểm",
+        "Chỉ số (%)",
+        "Xếp loại",
+        "Hạng",
+        "Đổi",
+    )
+    first = rows[rows.index(header) + 1]
+    assert first[0] == 1 and first[-2] == 1  # STT 1 holds rank 1
