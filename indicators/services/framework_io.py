@@ -85,8 +85,8 @@ class FrameworkProblem:
             "total": _("The fields add up to %(sum)s points, not the scheme's %(total)s."),
             "overlap": _("Its years overlap another scheme of the same level: %(other)s."),
             "in_use": _(
-                "Sub-criteria %(codes)s hold self-assessment scores: keep them in the file "
-                "(their points may change), or remove those scores first."
+                "Sub-criteria %(codes)s hold self-assessment scores or locker documents: keep "
+                "them in the file (their points may change), or remove those first."
             ),
         }
         text = words.get(self.code, self.code) % self.params
@@ -204,7 +204,7 @@ def framework_import(*, content: bytes, filename: str, dry_run: bool = True) -> 
         try:
             _write(report)
         except ProtectedError as error:  # the transaction was rolled back: nothing changed
-            codes = sorted({score.criterion.code for score in error.protected_objects})
+            codes = sorted({_criterion_of(row).code for row in error.protected_objects})
             report.errors.append(FrameworkProblem("in_use", params={"codes": ", ".join(codes)}))
     return report
 
@@ -422,6 +422,12 @@ def _write(report: FrameworkReport) -> None:
     stale = [c.pk for c in existing.values() if c.pk not in kept]
     Criterion.objects.filter(pk__in=stale).delete()
     report.imported = True
+
+
+def _criterion_of(row):
+    """The sub-criterion a protected row hangs on: a self-score's, or a locker document's
+    checklist item's."""
+    return row.criterion if hasattr(row, "criterion") else row.item.criterion
 
 
 def _write_criterion(field, parent, node: Node, order: int, existing: dict, kept: set) -> None:

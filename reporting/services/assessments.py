@@ -354,10 +354,16 @@ def assessment_finalise(*, assessment: SelfAssessment, user, now: dt.datetime) -
 
 
 def scores_of_scheme_delete(*, scheme_id: int) -> int:
-    """The self-scores made against a scheme's illustrative tree, removed when the real tree is
-    imported (indicators.hooks.illustrative_tree_replaced). Their assessments stay, empty, with
-    their history."""
+    """What was recorded against a scheme's illustrative tree, removed when the real tree is
+    imported (indicators.hooks.illustrative_tree_replaced): the self-scores and the evidence
+    locker's documents of its invented checklist. Assessments stay, empty, with their
+    history."""
+    from reporting.models import LockerDocument
+
+    documents, _per_model = LockerDocument.objects.filter(
+        item__criterion__field__methodology_id=scheme_id
+    ).delete()
     deleted, _per_model = SelfScore.objects.filter(
         criterion__field__methodology_id=scheme_id
     ).delete()
-    return deleted
+    return deleted + documents
