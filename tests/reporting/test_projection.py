@@ -117,10 +117,19 @@ def owned(period, hai_chau):
     return criteria
 
 
+def _delete(assessments) -> None:
+    """Delete assessments, and first the demo's locker documents that reuse their files
+    (which protect them)."""
+    from reporting.models import LockerDocument
+
+    LockerDocument.objects.filter(score_file__score__assessment__in=assessments).delete()
+    assessments.delete()
+
+
 def _start(period, unit, user):
     """A fresh draft: the unit's earlier assessments of the year (which would pre-fill it)
     removed, so that the figures below are the test's own at any date."""
-    SelfAssessment.objects.filter(unit=unit, period__month__year=period.month.year).delete()
+    _delete(SelfAssessment.objects.filter(unit=unit, period__month__year=period.month.year))
     return services.assessment_start(period=period, unit=unit, user=user, now=timezone.now())
 
 
@@ -316,7 +325,7 @@ def test_the_projection_reads_a_constant_number_of_queries(period, hai_chau, rep
     for month in Period.objects.filter(
         province=period.province, month__year=period.month.year, month__lt=period.month
     )[:3]:
-        SelfAssessment.objects.filter(period=month, unit=hai_chau).delete()
+        _delete(SelfAssessment.objects.filter(period=month, unit=hai_chau))
         done = services.assessment_start(
             period=month, unit=hai_chau, user=reporter, now=timezone.now()
         )
@@ -337,7 +346,7 @@ def test_a_new_months_draft_carries_last_months_scores_and_files(
     settings.MEDIA_ROOT = tmp_path
     _submitted(period, hai_chau, reporter, owned, low=owned[0].max_points - D("1"))
     following = Period.objects.get(province=period.province, month=next_month(period.month))
-    SelfAssessment.objects.filter(period=following, unit=hai_chau).delete()
+    _delete(SelfAssessment.objects.filter(period=following, unit=hai_chau))
     draft = services.assessment_start(
         period=following, unit=hai_chau, user=reporter, now=timezone.now()
     )
