@@ -3,6 +3,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.admin.scoping import ProvinceScopedAdmin, ReadOnlyScopedAdmin, ScopedInline
+from par_portal.cache import bump, province_scope
 from reporting.models import (
     ApiToken,
     AssessmentChange,
@@ -238,3 +239,12 @@ class InternalFrameworkAdmin(ProvinceScopedAdmin):
     list_display = ["province", "year", "decision", "is_published"]
     list_filter = ["year", "is_published"]
     inlines = [InternalCriterionInline, InternalBandInline]
+
+    # the units tab caches the index under the province's version: a change shows at once
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        bump([province_scope(form.instance.province_id)])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump([province_scope(obj.province_id)])

@@ -362,3 +362,33 @@ def test_the_internal_index_workbook_is_laid_out_as_provinces_publish_it(client,
     )
     first = rows[rows.index(header) + 1]
     assert first[0] == 1 and first[-2] == 1  # STT 1 holds rank 1
+
+
+def test_a_framework_saved_in_admin_shows_on_the_units_tab_at_once(
+    client, da_nang, committee, django_capture_on_commit_callbacks
+):
+    """The units tab caches the internal index under the province's version."""
+    from django.contrib.auth import get_user_model
+
+    year = timezone.localdate().year
+    client.force_login(committee)
+    assert "(minh họa)" in client.get(reverse("dashboards:units"), {"year": year}).content.decode()
+    framework = InternalFramework.objects.get(province=da_nang, year=year)
+    admin_client = type(client)()
+    admin_client.force_login(get_user_model().objects.get(username="dn.admin"))
+    url = reverse("admin:reporting_internalframework_change", args=[framework.pk])
+    data = {
+        "province": da_nang.pk,
+        "year": year,
+        "decision": "Quyết định 99/QĐ-UBND",
+        "is_published": "",
+    }
+    for formset in admin_client.get(url).context["inline_admin_formsets"]:
+        # no inline row posted: the criteria and bands stay as they are
+        data[f"{formset.formset.prefix}-TOTAL_FORMS"] = 0
+        data[f"{formset.formset.prefix}-INITIAL_FORMS"] = 0
+    with django_capture_on_commit_callbacks(execute=True):  # the bump runs after the commit
+        response = admin_client.post(url, data)
+    assert response.status_code == 302
+    page = client.get(reverse("dashboards:units"), {"year": year}).content.decode()
+    assert "Quyết định 99/QĐ-UBND" in page
