@@ -337,14 +337,6 @@ def projection(period: Period, *, now: dt.datetime | None = None) -> Projection:
             leaf.owner, leaf.tasks = owner, tasks
         leaf.overdue = [task for task in tasks if task.pk in overdue]
         result.leaves.append(leaf)
-    # the line starts at the first month anything was self-assessed (before it, a figure of
-    # survey points alone would read as a collapse, not as "not assessed yet")
-    first = min((rows[0][0] for rows in scores.values()), default=None)
-    result.line = [
-        _month_point(m, leaves, scores, survey, result)
-        for m in months.of_year_until(month)
-        if first is not None and m >= first
-    ]
     fields = {c.field_id: c.field for c in leaves}
     targets = ind.field_targets(province, year, codes=[f.code for f in fields.values()])
     compared_fields = _compared_fields(province, year, list(fields.values()))
@@ -366,6 +358,14 @@ def projection(period: Period, *, now: dt.datetime | None = None) -> Projection:
         (f.max_points for f in result.fields), Decimal(0)
     )
     result.compared = _compared_index(province, year)
+    # the line starts at the first month anything was self-assessed (before it, a figure of
+    # survey points alone would read as a collapse, not as "not assessed yet")
+    first = min((rows[0][0] for rows in scores.values()), default=None)
+    result.line = [
+        _month_point(m, result, scores)
+        for m in months.of_year_until(month)
+        if first is not None and m >= first
+    ]
     return result
 
 
@@ -380,14 +380,17 @@ def _appraisal_leaf(criterion, rows: list[tuple], month: dt.date) -> Leaf:
     return Leaf(criterion, score or Decimal(0), Source.SELF, month=on, evidence=evidence)
 
 
-def _month_point(on, leaves, scores, survey, result) -> MonthPoint:
+def _month_point(on, result: Projection, scores) -> MonthPoint:
+    """The index as it stood at month `on`: the survey part does not move with the month, the
+    appraisal part is each sub-criterion's latest counted score up to it; over the same
+    maximum as the headline figure."""
     points = Decimal(0)
-    for criterion in leaves:
-        if criterion.scoring == Criterion.Scoring.SURVEY:
-            points += survey.get(criterion.pk, (Decimal(0), ""))[0]
+    for leaf in result.leaves:
+        if leaf.is_survey:
+            points += leaf.points
         else:
-            points += _appraisal_leaf(criterion, scores.get(criterion.pk, []), on).points
-    maximum = result.scheme.total_points or sum((c.max_points for c in leaves), Decimal(0))
+            points += _appraisal_leaf(leaf.criterion, scores.get(leaf.criterion.pk, []), on).points
+    maximum = result.max_points
     pct = (HUNDRED * points / maximum).quantize(CENT) if maximum else None
     return MonthPoint(on, points, pct)
 

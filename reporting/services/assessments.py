@@ -26,10 +26,10 @@ from reporting.models import (
 from reporting.selectors.assessments import assigned_criteria
 from reporting.services.reports import (
     ReportError,
-    StaleReportError,
     _diff,
     _stored_files_undone_on_failure,
     period_reopen,
+    version_claim,
 )
 
 SCORE_FIELDS = ["score", "explanation"]
@@ -147,20 +147,16 @@ def _write(assessment, *, user, version, scores, files, now, action, stored) -> 
                 "agency returns it."
             )
         )
-    updated = SelfAssessment.objects.filter(pk=assessment.pk, version=version).update(
-        version=F("version") + 1, updated_at=now
+    version_claim(
+        assessment,
+        version=version,
+        now=now,
+        stale=_(
+            "Someone else saved this self-assessment after you opened it. Your changes were "
+            "not saved; they are still on this page. Reload it to see the other changes, "
+            "then enter yours again."
+        ),
     )
-    if not updated:
-        raise StaleReportError(
-            _(
-                "Someone else saved this self-assessment after you opened it. Your changes were "
-                "not saved; they are still on this page. Reload it to see the other changes, "
-                "then enter yours again."
-            )
-        )
-    period, unit = assessment.period, assessment.unit
-    assessment.refresh_from_db()
-    assessment.period, assessment.unit = period, unit
     changes = []
     for item in assessment.scores.select_related("criterion").prefetch_related("evidence"):
         data = scores.get(item.criterion_id, {})

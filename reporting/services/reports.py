@@ -201,24 +201,16 @@ def _write(report, *, user, version, entries, values, files, now, action, stored
         raise ReportError(
             _("This report has been submitted and is read-only until the focal agency returns it.")
         )
-    # Compare-and-set on the version: of two people saving the same draft, the second is
-    # refused instead of silently overwriting the first.
-    updated = Report.objects.filter(pk=report.pk, version=version).update(
-        version=F("version") + 1, updated_at=now
+    version_claim(
+        report,
+        version=version,
+        now=now,
+        stale=_(
+            "Someone else saved this report after you opened it. Your changes were not saved; "
+            "they are still on this page. Reload the report to see the other changes, then "
+            "enter yours again."
+        ),
     )
-    if not updated:
-        raise StaleReportError(
-            _(
-                "Someone else saved this report after you opened it. Your changes were not saved; "
-                "they are still on this page. Reload the report to see the other changes, then "
-                "enter yours again."
-            )
-        )
-    # the report as stored (a review may have changed it); its period and unit, already read,
-    # are kept rather than read again
-    period, unit = report.period, report.unit
-    report.refresh_from_db()
-    report.period, report.unit = period, unit  # (a report never moves to another period/unit)
     changes = []
     # Only what changed is validated and written (one UPDATE for all the changed entries, one
     # for the values): the rest is as the database's constraints already accepted it. The
@@ -264,6 +256,23 @@ def _write(report, *, user, version, entries, values, files, now, action, stored
         report=report, user=user, at=now, action=action, changes=changes
     )
     return report
+
+
+def version_claim(record, *, version: int, now: dt.datetime, stale: str) -> None:
+    """Compare-and-set on a report's (or self-assessment's) version: of two people saving the
+    same draft, the second is refused with `stale` instead of silently overwriting the first.
+    The record is then read as stored (a review may have changed it); its period and unit,
+    already read, are kept rather than read again (a record never moves to another)."""
+    updated = (
+        type(record)
+        .objects.filter(pk=record.pk, version=version)
+        .update(version=F("version") + 1, updated_at=now)
+    )
+    if not updated:
+        raise StaleReportError(stale)
+    period, unit = record.period, record.unit
+    record.refresh_from_db()
+    record.period, record.unit = period, unit
 
 
 def _diff(what: str, before, after) -> dict:
