@@ -7,6 +7,7 @@ from par_portal.cache import bump, province_scope
 from reporting.models import (
     ApiToken,
     AssessmentChange,
+    CalendarException,
     DossierExport,
     FieldScorecard,
     InternalBand,
@@ -26,25 +27,58 @@ from reporting.models import (
     UnitScorecard,
 )
 from reporting.services.reminders import reminder_send_again
+from reporting.services.reports import periods_recompute
 from reporting.services.staleness import period_inputs_changed
 from reporting.services.tokens import api_token_create, api_token_revoke
 
 
+class RecomputesPeriodsMixin:
+    """A change to the schedule or the calendar moves the deadlines of the periods not yet due
+    (reporting.services.reports.periods_recompute)."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        periods_recompute(province=obj.province, now=timezone.now())
+
+    def delete_model(self, request, obj):
+        province = obj.province
+        super().delete_model(request, obj)
+        periods_recompute(province=province, now=timezone.now())
+
+    def delete_queryset(self, request, queryset):
+        provinces = {row.province for row in queryset.select_related("province")}
+        super().delete_queryset(request, queryset)
+        for province in provinces:
+            periods_recompute(province=province, now=timezone.now())
+
+
 @admin.register(ReportingSchedule)
-class ReportingScheduleAdmin(ProvinceScopedAdmin):
-    list_display = ["province", "due_day", "lock_after_days"]
+class ReportingScheduleAdmin(RecomputesPeriodsMixin, ProvinceScopedAdmin):
+    list_display = ["province", "due_day", "lock_after_days", "when_last_day_off"]
+
+
+@admin.register(CalendarException)
+class CalendarExceptionAdmin(RecomputesPeriodsMixin, ProvinceScopedAdmin):
+    """Compensatory days off and swapped working Saturdays, as announced each year."""
+
+    list_display = ["day", "kind", "name_vi", "province", "source"]
+    list_filter = ["kind", "province"]
+    date_hierarchy = "day"
+    search_fields = ["name_vi", "name_en"]
 
 
 @admin.register(Period)
 class PeriodAdmin(ProvinceScopedAdmin):
     """Periods are created ahead by a service; admins move a deadline here (e.g. around Tết)."""
 
-    list_display = ["month", "province", "due_at", "locks_at", "dirty_since"]
+    list_display = ["month", "province", "due_at", "locks_at", "due_rule", "dirty_since"]
     list_filter = ["province", "month"]
     date_hierarchy = "month"
-    readonly_fields = ["dirty_since"]
+    readonly_fields = ["dirty_since", "due_rule", "nominal_last_day"]
 
     def save_model(self, request, obj, form, change):
+        if not change or {"due_at", "locks_at"} & set(form.changed_data):
+            obj.due_rule = Period.DueRule.MANUAL  # kept when the calendar changes later
         super().save_model(request, obj, form, change)
         if change:  # a moved deadline changes the days late of the unit scorecards
             period_inputs_changed(obj, now=timezone.now())

@@ -4,6 +4,7 @@ from reporting.models.assessments import (
     SelfAssessment,
     SelfScore,
 )
+from reporting.models.calendar import CalendarException
 from reporting.models.internal import (
     InternalBand,
     InternalCriterion,
@@ -26,6 +27,7 @@ from reporting.models.scorecards import FieldScorecard, ScorecardPolicy, UnitSco
 
 __all__ = [
     "AssessmentChange",
+    "CalendarException",
     "DossierExport",
     "InternalBand",
     "InternalCriterion",

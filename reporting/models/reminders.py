@@ -37,17 +37,22 @@ class ReminderPolicy(models.Model):
         max_length=40,
         default="5, 1",
         validators=[parse_days],
-        help_text=_("Comma-separated, e.g. 5, 1: five days and one day before."),
+        help_text=_(
+            "Comma-separated, e.g. 5, 1: five days and one day before. A reminder whose day is "
+            "a day off goes out on the working day before it."
+        ),
     )
     overdue_after_days = models.PositiveSmallIntegerField(
-        _("overdue notice after (days)"),
+        _("overdue notice after (working days)"),
         default=1,
-        help_text=_("Sent to the unit head and the focal agency."),
+        help_text=_("Working days after the due day. Sent to the unit head and the focal agency."),
     )
     escalation_after_days = models.PositiveSmallIntegerField(
-        _("escalation to the committee after (days)"), default=3
+        _("escalation to the committee after (working days)"), default=3
     )
-    send_hour = models.PositiveSmallIntegerField(_("local send hour"), default=8)
+    send_hour = models.PositiveSmallIntegerField(
+        _("local send hour"), default=8, help_text=_("On working days only.")
+    )
 
     class Meta:
         verbose_name = _("reminder policy")

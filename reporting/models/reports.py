@@ -17,7 +17,15 @@ from par_portal import months
 
 
 class ReportingSchedule(models.Model):
-    """A province's reporting rule: reports are due before `due_day` and lock days later."""
+    """A province's reporting rule: reports are due before `due_day` and lock `lock_after_days`
+    working days later. When the last day to submit (the day before `due_day`) is not a working
+    day, `when_last_day_off` decides (reporting.workdays counts the days)."""
+
+    class LastDayOff(models.TextChoices):
+        KEEP = "keep", _("the deadline stays")
+        NEXT_WORKING_DAY = "next_working_day", _(
+            "the last day to submit becomes the next working day"
+        )
 
     province = models.OneToOneField(
         Province, verbose_name=_("province"), on_delete=models.CASCADE, related_name="schedule"
@@ -27,7 +35,21 @@ class ReportingSchedule(models.Model):
         default=25,
         help_text=_("Reports are due before the start of this day, local time."),
     )
-    lock_after_days = models.PositiveSmallIntegerField(_("lock after (days)"), default=5)
+    lock_after_days = models.PositiveSmallIntegerField(
+        _("lock after (working days)"),
+        default=5,
+        help_text=_("Working days, counted from the due day, during which late reports are taken."),
+    )
+    when_last_day_off = models.CharField(
+        _("when the last day to submit is a day off"),
+        max_length=20,
+        choices=LastDayOff.choices,
+        default=LastDayOff.KEEP,
+        help_text=_(
+            "Applies to periods not yet due. A weekend, a public holiday or a day off in the "
+            "province's calendar exceptions."
+        ),
+    )
 
     class Meta:
         verbose_name = _("reporting schedule")
@@ -54,8 +76,26 @@ class Period(models.Model):
         Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="periods"
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    class DueRule(models.TextChoices):
+        STANDARD = "standard", _("the last day to submit is a working day")
+        KEPT = "kept", _("the last day to submit is a day off; the deadline stays")
+        MOVED = "moved", _("the last day to submit is a day off; moved to the next working day")
+        MANUAL = "manual", _("set by an admin")
+
     due_at = models.DateTimeField(_("due at"))
     locks_at = models.DateTimeField(_("locks at"))
+    due_rule = models.CharField(
+        _("deadline rule applied"),
+        max_length=10,
+        choices=DueRule.choices,
+        default=DueRule.STANDARD,
+    )
+    nominal_last_day = models.DateField(
+        _("last day to submit by the schedule"),
+        null=True,
+        blank=True,
+        help_text=_("The day before the due day, before any day-off rule."),
+    )
     # Staleness of the month's scorecards: every write that changes their inputs marks the
     # period in the same transaction (reporting.services.staleness); a roll-up clears the mark
     # unless another change arrived meanwhile (the sequence moved on).

@@ -12,6 +12,7 @@ from django.conf import settings
 from indicators.models import Membership, Role, Unit
 from reporting.models import Period, Reminder, ReminderPolicy, Report
 from reporting.selectors.reports import expected_units, expected_units_by_period
+from reporting.workdays import WorkCalendar
 
 # Periods further back than this are history: no overdue notice for them on a new deployment.
 LOOKBACK = dt.timedelta(days=45)
@@ -33,8 +34,14 @@ def policy_for(province_id: int, policies: dict[int, ReminderPolicy]) -> Reminde
     return policies.get(province_id) or ReminderPolicy(province_id=province_id)
 
 
-def kinds_due(period: Period, policy: ReminderPolicy, *, now: dt.datetime) -> list[str]:
+def kinds_due(
+    period: Period, policy: ReminderPolicy, *, now: dt.datetime, calendar: WorkCalendar
+) -> list[str]:
     """The kinds due for an unsubmitted report of `period` at `now`.
+
+    Everything goes out on working days at the policy's hour: a reminder whose day is a day
+    off goes out on the working day before it; the overdue notice and the escalation come the
+    policy's number of *working* days after the due day.
 
     Of the reminders before the deadline only the most recent due one counts: if the 20th's
     tick never ran, the 21st sends the 5-day reminder — unless the 1-day one is due by then,
@@ -46,22 +53,28 @@ def kinds_due(period: Period, policy: ReminderPolicy, *, now: dt.datetime) -> li
         passed = [
             days
             for days in policy.offsets
-            if local_send_time(due_day - dt.timedelta(days=days), policy.send_hour) <= now
+            if local_send_time(reminder_day(due_day, days, calendar), policy.send_hour) <= now
         ]
         if passed:
             kinds.append(Reminder.Kind.before(min(passed)))
         return kinds
     overdue_at = local_send_time(
-        due_day + dt.timedelta(days=policy.overdue_after_days), policy.send_hour
+        calendar.working_days_after(due_day, policy.overdue_after_days), policy.send_hour
     )
     if now >= overdue_at:
         kinds.append(Reminder.Kind.OVERDUE)
     escalation_at = local_send_time(
-        due_day + dt.timedelta(days=policy.escalation_after_days), policy.send_hour
+        calendar.working_days_after(due_day, policy.escalation_after_days), policy.send_hour
     )
     if now >= escalation_at:
         kinds.append(Reminder.Kind.ESCALATION)
     return kinds
+
+
+def reminder_day(due_day: dt.date, days_before: int, calendar: WorkCalendar) -> dt.date:
+    """The day the reminder `days_before` the due day goes out: that day, or the working day
+    before it when it is a day off."""
+    return calendar.previous_working(due_day - dt.timedelta(days=days_before))
 
 
 def reminders_due(*, now: dt.datetime) -> list[Due]:
@@ -81,8 +94,14 @@ def reminders_due(*, now: dt.datetime) -> list[Due]:
             "period_id", "unit_id"
         )
     )
+    calendars = {pk: WorkCalendar.for_province(pk) for pk in {p.province_id for p in periods}}
     kinds = {
-        period.pk: kinds_due(period, policy_for(period.province_id, policies), now=now)
+        period.pk: kinds_due(
+            period,
+            policy_for(period.province_id, policies),
+            now=now,
+            calendar=calendars[period.province_id],
+        )
         for period in periods
     }
     expected = expected_units_by_period([p for p in periods if kinds[p.pk]])

@@ -293,3 +293,33 @@ def report_detail(report: Report, *, history: bool = True) -> Report:
         .prefetch_related(*prefetch)
         .get(pk=report.pk)
     )
+
+
+def due_rule_text(period: Period) -> str:
+    """Which rule set the period's deadline, when its last day to submit is a day off ("" for
+    an ordinary month). Stored as a code; named here in the reader's language."""
+    from django.utils.translation import gettext
+
+    from reporting.workdays import WorkCalendar
+
+    if period.due_rule not in (Period.DueRule.KEPT, Period.DueRule.MOVED):
+        if period.due_rule == Period.DueRule.MANUAL:
+            return gettext("The deadline was set by an admin.")
+        return ""
+    day = period.nominal_last_day
+    if day is None:
+        return ""
+    reason = WorkCalendar.for_province(period.province_id).why_off(day) or gettext("a day off")
+    values = {"day": f"{day:%d/%m}", "reason": reason}
+    if period.due_rule == Period.DueRule.KEPT:
+        return (
+            gettext("The last day to submit, %(day)s, is a day off (%(reason)s); the deadline stays.")
+            % values
+        )
+    return (
+        gettext(
+            "The last day to submit, %(day)s, is a day off (%(reason)s); it moves to the next "
+            "working day."
+        )
+        % values
+    )

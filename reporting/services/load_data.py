@@ -154,8 +154,8 @@ def _province(province, sizes, first, fields, author, rng, counts) -> None:
     periods = []
     month = first
     for _ in range(sizes.months):
-        due_at, locks_at = period_instants(province=province, month=month)
-        periods.append(Period(province=province, month=month, due_at=due_at, locks_at=locks_at))
+        instants = period_instants(province=province, month=month)
+        periods.append(Period(province=province, month=month, **instants.fields()))
         month = months.next_month(month)
     existing = {p.month: p for p in Period.objects.filter(province=province)}
     Period.objects.bulk_create([p for p in periods if p.month not in existing], batch_size=BATCH)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -28,6 +29,7 @@ from reporting.models import (
     TaskEntry,
 )
 from reporting.services.staleness import period_inputs_changed
+from reporting.workdays import WorkCalendar
 
 
 class ReportError(Exception):
@@ -41,27 +43,101 @@ class StaleReportError(ReportError):
 # --- periods -------------------------------------------------------------------------------
 
 
-def period_instants(*, province: Province, month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """due_at = the start of the due day, local time ("before the 25th"); locks_at = days later."""
-    schedule = ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule()
+@dataclass(frozen=True)
+class Instants:
+    due_at: dt.datetime
+    locks_at: dt.datetime
+    due_rule: str
+    nominal_last_day: dt.date
+
+    def fields(self) -> dict:
+        return {
+            "due_at": self.due_at,
+            "locks_at": self.locks_at,
+            "due_rule": self.due_rule,
+            "nominal_last_day": self.nominal_last_day,
+        }
+
+
+def period_instants(
+    *,
+    province: Province,
+    month: dt.date,
+    schedule: ReportingSchedule | None = None,
+    calendar: WorkCalendar | None = None,
+) -> Instants:
+    """due_at: the start of the day after the last day to submit, local time ("before the 25th":
+    the 24th is the last day). When that day is not a working day, the schedule's rule keeps
+    the deadline or moves the last day to the next working day. locks_at: the start of the day
+    after `lock_after_days` working days counted from the due day."""
+    if schedule is None:
+        schedule = ReportingSchedule.objects.filter(province=province).first()
+        schedule = schedule or ReportingSchedule()
+    calendar = calendar or WorkCalendar.for_province(province.pk)
     zone = ZoneInfo(settings.TIME_ZONE)
-    due_at = dt.datetime(month.year, month.month, schedule.due_day, tzinfo=zone)
-    return due_at, due_at + dt.timedelta(days=schedule.lock_after_days)
+    nominal = dt.date(month.year, month.month, schedule.due_day) - dt.timedelta(days=1)
+    last, rule = nominal, Period.DueRule.STANDARD
+    if not calendar.is_working(nominal):
+        if schedule.when_last_day_off == ReportingSchedule.LastDayOff.NEXT_WORKING_DAY:
+            last, rule = calendar.next_working(nominal), Period.DueRule.MOVED
+        else:
+            rule = Period.DueRule.KEPT
+    due_day = last + dt.timedelta(days=1)
+    lock_day = due_day
+    if schedule.lock_after_days:
+        lock_day = calendar.working_days_from(due_day, schedule.lock_after_days)
+        lock_day += dt.timedelta(days=1)
+    return Instants(
+        due_at=dt.datetime.combine(due_day, dt.time(), tzinfo=zone),
+        locks_at=dt.datetime.combine(lock_day, dt.time(), tzinfo=zone),
+        due_rule=rule,
+        nominal_last_day=nominal,
+    )
 
 
 def periods_ensure(*, province: Province, first: dt.date, last: dt.date) -> list[Period]:
     """Create the province's periods from month `first` to month `last` (existing rows kept,
     so an admin's moved deadline survives)."""
     periods = []
+    schedule = ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule()
+    calendar = WorkCalendar.for_province(province.pk)
     month = months.first_day(first)
     while month <= last:
-        due_at, locks_at = period_instants(province=province, month=month)
+        instants = period_instants(
+            province=province, month=month, schedule=schedule, calendar=calendar
+        )
         period, _created = Period.objects.get_or_create(
-            province=province, month=month, defaults={"due_at": due_at, "locks_at": locks_at}
+            province=province, month=month, defaults=instants.fields()
         )
         periods.append(period)
         month = months.next_month(month)
     return periods
+
+
+def periods_recompute(*, province: Province, now: dt.datetime) -> list[Period]:
+    """After the schedule or the calendar changed: the periods not yet due get their deadline
+    and lock again, except those an admin set by hand. Returns the periods that moved."""
+    schedule = ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule()
+    calendar = WorkCalendar.for_province(province.pk)
+    moved = []
+    with transaction.atomic():
+        for period in (
+            Period.objects.select_for_update()
+            .filter(province=province, due_at__gt=now)
+            .exclude(due_rule=Period.DueRule.MANUAL)
+        ):
+            instants = period_instants(
+                province=province, month=period.month, schedule=schedule, calendar=calendar
+            )
+            fields = instants.fields()
+            if all(getattr(period, name) == value for name, value in fields.items()):
+                continue
+            for name, value in fields.items():
+                setattr(period, name, value)
+            period.save(update_fields=list(fields))
+            period_inputs_changed(period, now=now)
+            moved.append(period)
+    return moved
 
 
 # --- reports -------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 
 from reporting.models.reports import deadline_text
+from reporting.selectors.reports import due_rule_text
 
 register = template.Library()
 
@@ -11,6 +12,13 @@ register = template.Library()
 def deadline(due_at) -> str:
     """{{ period.due_at|deadline }} → "trước ngày 25/11/2026 (hết ngày 24/11)"."""
     return deadline_text(due_at) if due_at else ""
+
+
+@register.filter
+def due_rule(period) -> str:
+    """Why a period's deadline is where it is, when its last day to submit is a day off:
+    "Ngày cuối nộp 24/11 là ngày nghỉ (Ngày Văn hóa Việt Nam): hạn nộp giữ nguyên." """
+    return due_rule_text(period)
 
 
 @register.filter
