@@ -179,6 +179,8 @@ MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", BASE_DIR / "media"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_MB", "20")) * 1024 * 1024
 # The self-assessment dossier's deadline each index year, "MM-DD" (the evidence locker's
 # countdown); typically mid-December.
+# The webhook channel (Zalo/SMS) waits this long after a first failure, doubling each time.
+WEBHOOK_RETRY_SECONDS = int(os.environ.get("WEBHOOK_RETRY_SECONDS", "60"))
 SELF_ASSESSMENT_DEADLINE = parse_month_day(os.environ.get("SELF_ASSESSMENT_DEADLINE"), "12-15")
 # Office files are ZIP archives: refuse zip bombs by what their directory declares.
 EVIDENCE_ARCHIVE_MAX_BYTES = int(os.environ.get("EVIDENCE_ARCHIVE_MAX_MB", "100")) * 1024 * 1024

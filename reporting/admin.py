@@ -8,6 +8,7 @@ from reporting.models import (
     ApiToken,
     AssessmentChange,
     CalendarException,
+    ChannelDelivery,
     DossierExport,
     FieldScorecard,
     InternalBand,
@@ -25,6 +26,7 @@ from reporting.models import (
     SelfAssessment,
     SelfScore,
     UnitScorecard,
+    WebhookChannel,
 )
 from reporting.services.reminders import reminder_send_again
 from reporting.services.reports import periods_recompute
@@ -282,3 +284,41 @@ class InternalFrameworkAdmin(ProvinceScopedAdmin):
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
         bump([province_scope(obj.province_id)])
+
+
+@admin.register(WebhookChannel)
+class WebhookChannelAdmin(ProvinceScopedAdmin):
+    """The province's Zalo Official Account or SMS gateway, as a signed JSON webhook."""
+
+    list_display = ["name", "province", "url", "is_enabled", "max_attempts"]
+    fieldsets = [
+        (None, {"fields": ["province", "name", "url", "secret", "is_enabled", "max_attempts"]}),
+        (
+            _("Messages (empty: the portal's text)"),
+            {"fields": ["template_before", "template_overdue", "template_escalation"]},
+        ),
+    ]
+
+    def get_form(self, request, obj=None, **kwargs):
+        from django import forms
+
+        form = super().get_form(request, obj, **kwargs)
+        # the secret is written, never shown back
+        form.base_fields["secret"].widget = forms.PasswordInput(render_value=False)
+        if obj is not None:
+            form.base_fields["secret"].required = False
+            form.base_fields["secret"].help_text = _("Leave empty to keep the current secret.")
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if change and not form.cleaned_data.get("secret"):
+            obj.secret = WebhookChannel.objects.get(pk=obj.pk).secret
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ChannelDelivery)
+class ChannelDeliveryAdmin(ReadOnlyScopedAdmin):
+    province_lookup = "reminder__period__province"
+    list_display = ["reminder", "user", "channel", "status", "attempts", "sent_at", "error"]
+    list_filter = ["channel", "status"]
+    list_select_related = ["reminder__unit", "reminder__period", "user"]

@@ -266,3 +266,21 @@ class AppraisalForm(forms.Form):
             }
             for item, p in self.sections
         }
+
+
+class ChannelsForm(forms.Form):
+    """A person's reminder channels: e-mail always; Zalo/SMS with a phone number and consent."""
+
+    wants_webhook = forms.BooleanField(
+        label=_("Also remind me by Zalo/SMS"),
+        required=False,
+        help_text=_("Through the province's Zalo Official Account or SMS gateway, when it has one."),
+    )
+    phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
+    consent = forms.BooleanField(
+        label=_(
+            "I agree that the portal keeps this number and sends PAR reminders to it. I can "
+            "withdraw this at any time here; the number is then deleted."
+        ),
+        required=False,
+    )

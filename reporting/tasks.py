@@ -134,6 +134,18 @@ def _pairs(values: dict) -> str:
     return ", ".join(f"{key}={value}" for key, value in values.items())
 
 
+@shared_task(bind=True, acks_late=True, ignore_result=True, max_retries=20)
+def deliver_channel(self, delivery_id: int) -> None:
+    """Send one webhook delivery (Zalo/SMS); a transient failure comes back after the backoff.
+    Embedded (no broker) the next reminder run retries it instead of this process waiting."""
+    from reporting.services.channels import delivery_send
+
+    outcome = delivery_send(delivery_id=delivery_id, now=timezone.now())
+    log.info("Delivery %s: sent=%s retry_in=%s", delivery_id, outcome.sent, outcome.retry_in)
+    if outcome.retry_in is not None and not settings.CELERY_TASK_ALWAYS_EAGER:
+        raise self.retry(countdown=outcome.retry_in)
+
+
 @shared_task(acks_late=True, ignore_result=True)
 def build_dossier(export_id: int) -> None:
     """Build a requested dossier ZIP. A row already built (or gone) is left as it is."""

@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:period_pk>/unit/<int:unit_pk>/", views.report_page, name="report"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("notices/", views.notices, name="notices"),
+    path("notices/channels/", views.notice_channels, name="notice_channels"),
     path("locker/", locker_views.locker_page, name="locker"),
     path(
         "internal/<int:framework_pk>/scores/",

@@ -314,6 +314,45 @@ def summary_excel(request, period_pk: int):
 
 
 @login_required
+def notice_channels(request):
+    """Where my reminders go: e-mail (always) and, if I choose, Zalo/SMS."""
+    from indicators.models import Preference
+    from indicators.services.preferences import preference_set_channels
+    from reporting.forms import ChannelsForm
+    from reporting.models import WebhookChannel
+
+    preference = Preference.objects.filter(user=request.user).first()
+    initial = {
+        "wants_webhook": bool(preference and preference.wants_webhook),
+        "phone": preference.phone if preference else "",
+        "consent": bool(preference and preference.phone_consent_at),
+    }
+    form = ChannelsForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            preference_set_channels(
+                user=request.user,
+                wants_webhook=form.cleaned_data["wants_webhook"],
+                phone=form.cleaned_data["phone"],
+                consent=form.cleaned_data["consent"],
+                now=timezone.now(),
+            )
+        except ValueError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Your reminder channels are saved."))
+            return redirect("reporting:notice_channels")
+    provinces = {m.province_id for m in request.user.memberships.all()}
+    has_channel = WebhookChannel.objects.filter(province__in=provinces, is_enabled=True).exists()
+    return render(
+        request,
+        "reporting/notice_channels.html",
+        {"form": form, "preference": preference, "has_channel": has_channel},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
 def notices(request):
     from reporting.models import Notice
     from reporting.services.reminders import notices_mark_read

@@ -15,6 +15,7 @@ print what the portal answers today instead of asserting (to review, never to pa
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass
@@ -137,7 +138,7 @@ ADMIN_MODELS = {
     "reporting.selfassessment": "audit", "reporting.assessmentchange": "audit",
     "indicators.surveyscore": "scoped", "indicators.checklistitem": "shared",
     "reporting.lockerdocument": "audit", "reporting.dossierexport": "audit",
-    "reporting.internalframework": "scoped",
+    "reporting.internalframework": "scoped", "reporting.calendarexception": "scoped",
     "axes.accessattempt": "lockouts",
     "indicators.methodology": "shared", "indicators.field": "shared",
     "indicators.province": "shared", "indicators.nationalresult": "shared",
@@ -459,6 +460,11 @@ def _a_row_of_every_scoped_model(province, period, unit, user):
 
     for policy in [ReportingSchedule, ReminderPolicy, ScorecardPolicy]:
         policy.objects.get_or_create(province=province)
+    from reporting.models import CalendarException
+
+    CalendarException.objects.get_or_create(
+        province=province, day=dt.date(2031, 1, 4), kind="working_day", name_vi="Làm bù"
+    )
     plan = province.plans.first()
     field = plan.tasks.first().field
     from indicators.models import FieldTarget, Indicator

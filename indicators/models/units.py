@@ -157,10 +157,27 @@ class Preference(models.Model):
     language = models.CharField(
         _("language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    # A second channel for reminders (the province's Zalo Official Account or SMS gateway,
+    # reached by its webhook): only with a phone number given with consent.
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    phone_consent_at = models.DateTimeField(
+        _("consent to receive messages given at"), null=True, blank=True
+    )
+    wants_webhook = models.BooleanField(_("reminders by Zalo/SMS too"), default=False)
 
     class Meta:
         verbose_name = _("preference")
         verbose_name_plural = _("preferences")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(wants_webhook=False)
+                | (~Q(phone="") & Q(phone_consent_at__isnull=False)),
+                name="preference_webhook_needs_phone_and_consent",
+                violation_error_message=_(
+                    "Zalo/SMS reminders need a phone number and your consent."
+                ),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user}: {self.language}"

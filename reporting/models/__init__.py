@@ -5,6 +5,7 @@ from reporting.models.assessments import (
     SelfScore,
 )
 from reporting.models.calendar import CalendarException
+from reporting.models.channels import ChannelDelivery, WebhookChannel
 from reporting.models.internal import (
     InternalBand,
     InternalCriterion,
@@ -28,6 +29,8 @@ from reporting.models.scorecards import FieldScorecard, ScorecardPolicy, UnitSco
 __all__ = [
     "AssessmentChange",
     "CalendarException",
+    "ChannelDelivery",
+    "WebhookChannel",
     "DossierExport",
     "InternalBand",
     "InternalCriterion",

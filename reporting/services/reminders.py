@@ -34,6 +34,13 @@ from indicators.models import Membership, Preference, Role
 from par_portal.cache import bump, user_scope
 from reporting.models import Notice, Reminder, Report
 from reporting.selectors.reminders import reminders_due, unit_addresses
+from reporting.services.channels import (
+    ChannelError,
+    EmailChannel,
+    deliveries_create,
+    deliveries_queue,
+    deliveries_waiting,
+)
 
 MAX_ATTEMPTS = 5
 BACKOFF_BASE = dt.timedelta(minutes=1)
@@ -69,6 +76,7 @@ class RunReport:
     planned: list[tuple[str, list[str]]] = field(default_factory=list)
     unreachable: list[str] = field(default_factory=list)  # dry run: rows with no unit address
     retried: set[int] = field(default_factory=set)  # rows whose attempt this run is counted
+    deliveries: list[int] = field(default_factory=list)  # other channels' rows of this run
 
 
 @contextlib.contextmanager
@@ -113,12 +121,16 @@ def reminders_run(*, now: dt.datetime, dry_run: bool = False) -> RunReport:
         except (*TRANSIENT, smtplib.SMTPException, OSError):
             mail.close()
         people = _recipients(rows)
+        # the other channels' rows first: a failing mail server never holds them back
+        report.deliveries = deliveries_create(people.values())
         try:
             for recipient in people.values():
                 _send_one(recipient, now=now, report=report, connection=mail)
         finally:
             mail.close()
         _finish(rows, people, now=now, report=report)
+    # queued after the run (and so after e-mail): each delivery is a task of its own
+    deliveries_queue(sorted(set(report.deliveries) | set(deliveries_waiting(now=now))))
     return report
 
 
@@ -275,17 +287,15 @@ def _send_one(recipient: Recipient, *, now: dt.datetime, report: RunReport, conn
         settings.DEFAULT_FROM_EMAIL,
         [recipient.email],
         headers={"Message-ID": f"<reminder-{digest}@par-portal>"},
-        connection=connection,
     )
     message.boundary = f"==par-reminder-{digest}"
     message.attach_alternative(html, "text/html")
     try:
-        message.send()
-    except TRANSIENT as error:
-        connection.close()  # the next message opens a fresh one
-        _retry_later(rows, error, now=now, report=report)
-        return
-    except (smtplib.SMTPException, OSError) as error:
+        EmailChannel(connection).send(message)
+    except ChannelError as error:
+        if error.transient:
+            _retry_later(rows, error, now=now, report=report)
+            return
         for row in rows:
             row.status, row.error = Reminder.Status.FAILED, f"{recipient.email}: {error}"[:2000]
             row.failure = Reminder.Failure.REFUSED
@@ -311,7 +321,8 @@ def _retry_later(rows, error, *, now, report) -> None:
             continue  # one attempt per row and run, however many recipients failed
         report.retried.add(row.pk)
         row.attempts += 1
-        row.error = f"{type(error).__name__}: {error}"[:2000]
+        cause = error.__cause__ or error  # the SMTP error behind the channel's
+        row.error = f"{type(cause).__name__}: {cause}"[:2000]
         if row.attempts >= MAX_ATTEMPTS:
             row.status, row.failure = Reminder.Status.FAILED, Reminder.Failure.UNREACHABLE
             report.failed += 1
