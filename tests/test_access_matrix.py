@@ -49,6 +49,7 @@ PAGES = {
     "ranking":                     {"-":    "L   200 200 200 200 200 200 200 200"},
     "reporting:home":              {"-":    "L   200 200 200 R   R   R   R   R"},
     "reporting:notices":           {"-":    "L   200 200 200 200 200 200 200 200"},
+    "reporting:notice_channels":   {"-":    "L   200 200 200 200 200 200 200 200"},
     "reporting:board_current":     {"-":    "L   404 404 404 R   R   R   R   404"},
     "reporting:report":            {"own":  "L   200 404 200 200 200 200 404 200",
                                     "unit": "L   404 200 404 200 200 200 404 200",
@@ -139,6 +140,7 @@ ADMIN_MODELS = {
     "indicators.surveyscore": "scoped", "indicators.checklistitem": "shared",
     "reporting.lockerdocument": "audit", "reporting.dossierexport": "audit",
     "reporting.internalframework": "scoped", "reporting.calendarexception": "scoped",
+    "reporting.webhookchannel": "scoped", "reporting.channeldelivery": "audit",
     "axes.accessattempt": "lockouts",
     "indicators.methodology": "shared", "indicators.field": "shared",
     "indicators.province": "shared", "indicators.nationalresult": "shared",
@@ -476,7 +478,13 @@ def _a_row_of_every_scoped_model(province, period, unit, user):
     )
     report = Report.objects.get(period=period, unit=unit)
     ReportChange.objects.create(report=report, user=user, at=timezone.now(), action="submitted")
-    Reminder.objects.get_or_create(unit=unit, period=period, kind="matrix")
+    reminder, _ = Reminder.objects.get_or_create(unit=unit, period=period, kind="matrix")
+    from reporting.models import ChannelDelivery, WebhookChannel
+
+    WebhookChannel.objects.get_or_create(
+        province=province, defaults={"name": "Zalo", "url": "http://127.0.0.1:9/", "secret": "s"}
+    )
+    ChannelDelivery.objects.get_or_create(reminder=reminder, user=user, channel="webhook")
     scorecard_rollup(period=period, now=timezone.now())
 
 

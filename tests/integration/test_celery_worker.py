@@ -1,6 +1,7 @@
 """A real Celery worker process against the real Redis and PostgreSQL (CI): a submission queues
 a roll-up that the worker computes; a reminder run goes through the worker to a local SMTP
-sink; a worker killed mid-run and restarted leaves every reminder sent exactly once."""
+sink; a worker killed mid-run and restarted leaves every reminder sent exactly once; a webhook
+(Zalo/SMS) that fails twice is retried by the worker and delivered once."""
 
 from __future__ import annotations
 
@@ -27,9 +28,10 @@ def _database_url() -> str:
     return f"postgres://{s['USER']}@{s['HOST'] or '127.0.0.1'}:{s['PORT'] or 5432}/{s['NAME']}"
 
 
-def start_worker(broker_url: str, smtp_port: int | None = None) -> subprocess.Popen:
+def start_worker(broker_url: str, smtp_port: int | None = None, **extra: str) -> subprocess.Popen:
     env = {
         **os.environ,
+        **extra,
         "DATABASE_URL": _database_url(),
         "CELERY_BROKER_URL": broker_url,
         "DEBUG": "true",
@@ -226,3 +228,53 @@ def test_a_worker_killed_mid_run_then_restarted_sends_each_reminder_once(world, 
     assert delivered_before < len(per_person) == 16
     assert set(per_person.values()) == {1}, per_person
     assert set(Reminder.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_a_webhook_failing_twice_is_retried_by_the_worker_and_delivered_once(world, purge_queue):
+    from indicators.services.preferences import preference_set_channels
+    from reporting.models import ChannelDelivery, Reminder, WebhookChannel
+    from reporting.tasks import send_reminders
+    from reporting.webhook_sink import WebhookSink
+
+    _make_reminders_due(world)
+    for name in ("ra", "both"):
+        preference_set_channels(
+            user=world.users[name],
+            wants_webhook=True,
+            phone="0905123456",
+            consent=True,
+            now=timezone.now(),
+        )
+    with Sink() as smtp, WebhookSink(secret="worker-secret", fail_first=2) as hook:
+        WebhookChannel.objects.create(
+            province=world.province, name="Zalo OA", url=hook.url, secret="worker-secret"
+        )
+        worker = start_worker(purge_queue, smtp.port, WEBHOOK_RETRY_SECONDS="1")
+        try:
+            send_reminders.delay()
+            wait_for(
+                lambda: (
+                    ChannelDelivery.objects.count() == 3
+                    and not ChannelDelivery.objects.exclude(status="sent").exists()
+                ),
+                what="the webhook deliveries, after two failures",
+                timeout=90,
+            )
+            send_reminders.delay()  # duplicated ticks: nothing is sent twice
+            send_reminders.delay()
+            time.sleep(3)
+        finally:
+            output = stop(worker)
+    # ra (unit A), and "both" for units A and B: three reminder rows' deliveries
+    keys = Counter(entry["key"] for entry in hook.received)
+    assert len(keys) == 3 and set(keys.values()) == {1}, keys
+    assert all(entry["valid"] for entry in hook.received)
+    assert hook.requests == 2 + 3  # two refused, then each delivery once
+    assert sorted(ChannelDelivery.objects.values_list("attempts", flat=True))[-1] >= 2
+    assert "retry_in=" in output
+    # e-mail went its own way, once per person
+    per_person = Counter(rcpt for rcpt, _ in smtp.received if rcpt.endswith("@people.example"))
+    assert set(per_person.values()) == {1} and len(per_person) == 16
+    assert set(
+        Reminder.objects.filter(period=world.period).values_list("status", flat=True)
+    ) == {"sent"}
