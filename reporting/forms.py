@@ -274,7 +274,9 @@ class ChannelsForm(forms.Form):
     wants_webhook = forms.BooleanField(
         label=_("Also remind me by Zalo/SMS"),
         required=False,
-        help_text=_("Through the province's Zalo Official Account or SMS gateway, when it has one."),
+        help_text=_(
+            "Through the province's Zalo Official Account or SMS gateway, when it has one."
+        ),
     )
     phone = forms.CharField(label=_("Mobile phone"), max_length=20, required=False)
     consent = forms.BooleanField(

@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
 from django.db import transaction
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from indicators.admin.changes import InputsChangedMixin
@@ -15,17 +16,120 @@ from indicators.admin.scoping import (
     scoped_choices,
 )
 from indicators.models import Membership, Province, Role, Unit
+from indicators.services.official_units import (
+    committee_names,
+    official_commune,
+    official_communes,
+)
 
 User = get_user_model()
 
 
+class UnitForm(forms.ModelForm):
+    """A commune People's Committee is picked from the official list: its code is stored and
+    its names filled in (the admin may still edit them)."""
+
+    official_commune = forms.ChoiceField(
+        label=_("commune in the official list"),
+        required=False,
+        help_text=_(
+            "For a commune, ward or special zone People's Committee: choose it, and its official "
+            "code and names are filled in."
+        ),
+    )
+
+    class Meta:
+        model = Unit
+        fields = [
+            "province",
+            "official_commune",
+            "code",
+            "name_vi",
+            "name_en",
+            "kind",
+            "is_focal_agency",
+            "head_email",
+            "valid_from",
+            "valid_to",
+            "parent",
+        ]
+
+    def __init__(self, *args, provinces=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        groups = []
+        for province in provinces:
+            communes = official_communes(province)
+            if communes:
+                groups.append(
+                    (
+                        province.name_vi,
+                        [(str(int(w.code)), f"{w.name} ({int(w.code)})") for w in communes],
+                    )
+                )
+        self.fields["official_commune"].choices = [("", "—"), *groups]
+        self.fields["official_commune"].initial = self.instance.official_code
+        self.fields["name_vi"].required = False
+        self.fields["code"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        chosen, province = cleaned.get("official_commune"), cleaned.get("province")
+        if chosen and province:
+            ward = official_commune(province, chosen)
+            if ward is None:  # a posted code of another province
+                self.add_error(
+                    "official_commune", _("This commune does not belong to the chosen province.")
+                )
+                return cleaned
+            taken = Unit.objects.filter(province=province, official_code=chosen)
+            if taken.exclude(pk=self.instance.pk).exists():
+                # the constraint on (province, official_code); the form excludes the field, so
+                # Django would not check it here
+                self.add_error(
+                    "official_commune", _("A unit of this province already has this commune.")
+                )
+                return cleaned
+            name_vi, name_en = committee_names(ward)
+            cleaned["name_vi"] = cleaned.get("name_vi") or name_vi
+            cleaned["name_en"] = cleaned.get("name_en") or name_en
+            cleaned["code"] = cleaned.get("code") or slugify(ward.codename.replace("_", "-"))
+            cleaned["kind"] = Unit.Kind.COMMUNE_COMMITTEE
+        for name in ("name_vi", "code"):
+            if not cleaned.get(name):
+                self.add_error(name, _("Required, unless a commune is chosen from the list."))
+        return cleaned
+
+    def _post_clean(self):
+        self.instance.official_code = self.cleaned_data.get("official_commune") or ""
+        super()._post_clean()
+
+
 @admin.register(Unit)
 class UnitAdmin(InputsChangedMixin, ProvinceScopedAdmin):
-    list_display = ["name_vi", "name_en", "kind", "is_focal_agency", "valid_from", "valid_to"]
+    form = UnitForm
+    list_display = [
+        "name_vi",
+        "name_en",
+        "kind",
+        "official_code",
+        "is_focal_agency",
+        "valid_from",
+        "valid_to",
+    ]
     list_filter = ["kind", "is_focal_agency", "province"]
-    search_fields = ["name_vi", "name_en", "code"]
+    search_fields = ["name_vi", "name_en", "code", "official_code"]
     list_select_related = ["province"]
     autocomplete_fields = ["parent"]
+
+    def get_form(self, request, obj=None, **kwargs):
+        base = super().get_form(request, obj, **kwargs)
+        provinces = list(scoped_choices(Province, request).filter(valid_to__isnull=True))
+
+        class ScopedUnitForm(base):
+            def __init__(self, *args, **inner):
+                super().__init__(*args, provinces=provinces, **inner)
+
+        return ScopedUnitForm
 
 
 @admin.register(Membership)

@@ -29,6 +29,15 @@ class Unit(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     is_focal_agency = models.BooleanField(_("focal agency"), default=False)
     head_email = models.EmailField(_("head's e-mail"), blank=True)
+    official_code = models.CharField(
+        _("official code"),
+        max_length=5,
+        blank=True,
+        help_text=_(
+            "The commune's or ward's code in Vietnam's official list of administrative units "
+            "(GSO), when the unit is its People's Committee."
+        ),
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     parent = models.ForeignKey(
@@ -48,6 +57,12 @@ class Unit(models.Model):
         ordering = ["province", "kind", "name_vi"]
         constraints = [
             models.UniqueConstraint(fields=["province", "code"], name="unit_unique_code"),
+            models.UniqueConstraint(
+                fields=["province", "official_code"],
+                condition=~Q(official_code=""),
+                name="unit_unique_official_code",
+                violation_error_message=_("A unit of this province already has this commune."),
+            ),
             validity_constraint("unit_validity_in_order"),
             # One focal agency at a time: reports must go to exactly one place. Two partial
             # constraints because NULL (still valid) never equals NULL in a unique index.

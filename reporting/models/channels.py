@@ -27,7 +27,7 @@ def validate_message_template(value: str) -> None:
         if name not in TEMPLATE_FIELDS or spec or conversion:
             raise ValidationError(
                 _("Unknown placeholder {%(name)s}. Use only: %(known)s.")
-                % {"name": name, "known": ", ".join("{%s}" % f for f in TEMPLATE_FIELDS)}
+                % {"name": name, "known": ", ".join(f"{{{name}}}" for name in TEMPLATE_FIELDS)}
             )
 
 

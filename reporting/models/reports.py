@@ -23,8 +23,9 @@ class ReportingSchedule(models.Model):
 
     class LastDayOff(models.TextChoices):
         KEEP = "keep", _("the deadline stays")
-        NEXT_WORKING_DAY = "next_working_day", _(
-            "the last day to submit becomes the next working day"
+        NEXT_WORKING_DAY = (
+            "next_working_day",
+            _("the last day to submit becomes the next working day"),
         )
 
     province = models.OneToOneField(
@@ -76,6 +77,7 @@ class Period(models.Model):
         Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="periods"
     )
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
+
     class DueRule(models.TextChoices):
         STANDARD = "standard", _("the last day to submit is a working day")
         KEPT = "kept", _("the last day to submit is a day off; the deadline stays")

@@ -313,7 +313,9 @@ def due_rule_text(period: Period) -> str:
     values = {"day": f"{day:%d/%m}", "reason": reason}
     if period.due_rule == Period.DueRule.KEPT:
         return (
-            gettext("The last day to submit, %(day)s, is a day off (%(reason)s); the deadline stays.")
+            gettext(
+                "The last day to submit, %(day)s, is a day off (%(reason)s); the deadline stays."
+            )
             % values
         )
     return (

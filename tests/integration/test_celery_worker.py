@@ -275,6 +275,6 @@ def test_a_webhook_failing_twice_is_retried_by_the_worker_and_delivered_once(wor
     # e-mail went its own way, once per person
     per_person = Counter(rcpt for rcpt, _ in smtp.received if rcpt.endswith("@people.example"))
     assert set(per_person.values()) == {1} and len(per_person) == 16
-    assert set(
-        Reminder.objects.filter(period=world.period).values_list("status", flat=True)
-    ) == {"sent"}
+    assert set(Reminder.objects.filter(period=world.period).values_list("status", flat=True)) == {
+        "sent"
+    }

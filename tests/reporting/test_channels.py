@@ -60,9 +60,7 @@ def test_a_person_who_chose_zalo_gets_one_signed_message_per_reminder(world, sin
     assert payload["to"]["phone"] == "+84905123456"
     assert payload["kind"] == "before_5" and payload["month"] == "03/2030"
     assert payload["text"].startswith("Cổng CCHC: báo cáo của UBND xã A tháng 03/2030")
-    assert payload["url"].endswith(
-        reverse("reporting:report", args=[world.period.pk, world.a.pk])
-    )
+    assert payload["url"].endswith(reverse("reporting:report", args=[world.period.pk, world.a.pk]))
     assert sink.received[0]["key"] == payload["id"]
     # e-mail went out as before, to everyone
     assert len(mail.outbox) == 4

@@ -160,9 +160,7 @@ def test_vietnam_cultural_day_is_a_last_day_off(world):
     assert (instants.due_at, instants.due_rule) == (local(2026, 11, 25), Period.DueRule.KEPT)
     with translation.override("vi"):
         text = due_rule_text(Period(province=world.province, **instants.fields()))
-    assert text == (
-        "Ngày cuối nộp 24/11 là ngày nghỉ (Ngày Văn hóa Việt Nam); hạn nộp giữ nguyên."
-    )
+    assert text == ("Ngày cuối nộp 24/11 là ngày nghỉ (Ngày Văn hóa Việt Nam); hạn nộp giữ nguyên.")
 
 
 def test_the_lock_counts_working_days_over_a_weekend(world):
