@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from par_portal import views
+from reporting import public_views
 
 admin.site.site_header = _("PAR Portal administration")
 admin.site.site_title = _("PAR Portal")
@@ -19,5 +20,6 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("dashboard/", include("reporting.urls_dashboards")),
     path("api/v1/", include("reporting.urls_api")),
+    path("public/<slug:code>/", public_views.province_page, name="public_province"),
     path("", include("indicators.urls")),
 ]

@@ -16,6 +16,7 @@ from reporting.models import (
     InternalFramework,
     LockerDocument,
     Period,
+    PublicPage,
     Reminder,
     ReminderPolicy,
     Reopening,
@@ -322,3 +323,35 @@ class ChannelDeliveryAdmin(ReadOnlyScopedAdmin):
     list_display = ["reminder", "user", "channel", "status", "attempts", "sent_at", "error"]
     list_filter = ["channel", "status"]
     list_select_related = ["reminder__unit", "reminder__period", "user"]
+
+
+@admin.register(PublicPage)
+class PublicPageAdmin(ProvinceScopedAdmin):
+    """Off by default; the admin chooses each part that anyone may read."""
+
+    list_display = ["province", "is_published", "show_result", "show_targets", "show_fields"]
+    readonly_fields = ["address", "updated_at"]
+
+    @admin.display(description=_("address"))
+    def address(self, obj):
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        if not obj.pk:
+            return "–"
+        url = reverse("public_province", args=[obj.province.code])
+        return format_html('<a href="{}">{}</a>', url, url)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        bump([province_scope(obj.province_id)])
+
+    def delete_model(self, request, obj):
+        province_id = obj.province_id
+        super().delete_model(request, obj)
+        bump([province_scope(province_id)])
+
+    def delete_queryset(self, request, queryset):
+        ids = list(queryset.values_list("province_id", flat=True))
+        super().delete_queryset(request, queryset)
+        bump([province_scope(pk) for pk in ids])

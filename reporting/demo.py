@@ -21,7 +21,7 @@ from reporting.demo_assessments import (
     demo_internal_load,
     demo_locker_load,
 )
-from reporting.models import Period, Report, TaskEntry
+from reporting.models import Period, PublicPage, Report, TaskEntry
 from reporting.services.queueing import rollups_in_process
 from reporting.services.scorecards import expected_progress, scorecard_rollup
 
@@ -84,6 +84,16 @@ def _load(*, now: dt.datetime) -> None:
         [today.year - 1, today.year],
         published={today.year - 1},
         reviewer=get_user_model().objects.get(username="dn.reviewer"),
+    )
+    # Đà Nẵng's public page, every part chosen but not published: an admin publishes it.
+    PublicPage.objects.get_or_create(
+        province=da_nang,
+        defaults={
+            "show_result": True,
+            "show_targets": True,
+            "show_fields": True,
+            "show_timeliness": True,
+        },
     )
     # Scorecards for every month up to now, including those nobody has reported on yet.
     for period in Period.objects.filter(province__in=[quang_nam, da_nang], month__lte=this_month):

@@ -50,6 +50,9 @@ PAGES = {
     "reporting:home":              {"-":    "L   200 200 200 R   R   R   R   R"},
     "reporting:notices":           {"-":    "L   200 200 200 200 200 200 200 200"},
     "reporting:notice_channels":   {"-":    "L   200 200 200 200 200 200 200 200"},
+    # the public page: unpublished (the demo's default) it is not found, for everyone
+    "public_province":             {"own":  "404 404 404 404 404 404 404 404 404",
+                                    "prov": "404 404 404 404 404 404 404 404 404"},
     "reporting:board_current":     {"-":    "L   404 404 404 R   R   R   R   404"},
     "reporting:report":            {"own":  "L   200 404 200 200 200 200 404 200",
                                     "unit": "L   404 200 404 200 200 200 404 200",
@@ -141,6 +144,7 @@ ADMIN_MODELS = {
     "reporting.lockerdocument": "audit", "reporting.dossierexport": "audit",
     "reporting.internalframework": "scoped", "reporting.calendarexception": "scoped",
     "reporting.webhookchannel": "scoped", "reporting.channeldelivery": "audit",
+    "reporting.publicpage": "scoped",
     "axes.accessattempt": "lockouts",
     "indicators.methodology": "shared", "indicators.field": "shared",
     "indicators.province": "shared", "indicators.nationalresult": "shared",
@@ -485,6 +489,9 @@ def _a_row_of_every_scoped_model(province, period, unit, user):
         province=province, defaults={"name": "Zalo", "url": "http://127.0.0.1:9/", "secret": "s"}
     )
     ChannelDelivery.objects.get_or_create(reminder=reminder, user=user, channel="webhook")
+    from reporting.models import PublicPage
+
+    PublicPage.objects.get_or_create(province=province)
     scorecard_rollup(period=period, now=timezone.now())
 
 
@@ -556,6 +563,7 @@ def _url(key: str, variant: str, world) -> tuple[str, dict]:
         "document_pk": objects["document"].pk,
         "export_pk": objects["export"].pk,
         "framework_pk": objects["framework"].pk,
+        "code": objects["unit"].province.code,
     }
     route = next(r.route for r in routes() if r.name == key)
     kwargs = {k: samples[k] for k in re.findall(r"<(?:\w+:)?(\w+)>", route)}

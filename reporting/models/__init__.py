@@ -13,6 +13,7 @@ from reporting.models.internal import (
     InternalScore,
 )
 from reporting.models.locker import DossierExport, LockerDocument
+from reporting.models.public import PublicPage
 from reporting.models.reminders import ApiToken, Notice, Reminder, ReminderPolicy
 from reporting.models.reports import (
     Evidence,
@@ -46,6 +47,7 @@ __all__ = [
     "IndicatorValue",
     "Notice",
     "Period",
+    "PublicPage",
     "Reminder",
     "ReminderPolicy",
     "Reopening",
