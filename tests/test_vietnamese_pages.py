@@ -20,7 +20,14 @@ from tests.test_catalogue import CATALOGUE, entries
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    "dn.reporter": ["/", "/reports/", "/reports/notices/", "/ranking/", "{report}"],
+    "dn.reporter": [
+        "/",
+        "/reports/",
+        "/reports/notices/",
+        "/reports/notices/channels/",
+        "/ranking/",
+        "{report}",
+    ],
     "dn.reviewer": ["/reports/board/", "{board}", "{summary}"],
     "dn.committee": [
         "/dashboard/?year=2020",
@@ -122,3 +129,34 @@ def test_the_check_finds_english_when_a_page_is_in_english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     text = _visible_text(client.get("/dashboard/targets/").content.decode())
     assert len(_leaks(text, _english_phrases())) > 5
+
+
+def test_the_public_page_shows_no_english_msgid(client, django_capture_on_commit_callbacks):
+    from indicators.models import Province
+    from reporting.models import PublicPage
+
+    province = Province.objects.get(code="da-nang-2025")
+    with django_capture_on_commit_callbacks(execute=True):
+        PublicPage.objects.update_or_create(
+            province=province,
+            defaults={
+                "is_published": True,
+                "show_result": True,
+                "show_targets": True,
+                "show_fields": True,
+                "show_timeliness": True,
+            },
+        )
+        from par_portal.cache import bump, province_scope
+
+        bump([province_scope(province.pk)])
+    client.cookies[settings_language_cookie()] = "en"  # a visitor's English cookie changes nothing
+    response = client.get(f"/public/{province.code}/")
+    assert response.status_code == 200
+    assert _leaks(_visible_text(response.content.decode()), _english_phrases()) == []
+
+
+def settings_language_cookie() -> str:
+    from django.conf import settings
+
+    return settings.LANGUAGE_COOKIE_NAME
