@@ -9,8 +9,8 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from indicators import selectors as ind
 from indicators import rankings
+from indicators import selectors as ind
 from indicators.models import Province
 from par_portal.cache import DIRECTORY, RESULTS, cached, province_scope
 from reporting.models import FieldScorecard, Period, PublicPage

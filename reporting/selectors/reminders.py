@@ -41,13 +41,17 @@ def kinds_due(
 
     Everything goes out on working days at the policy's hour: a reminder whose day is a day
     off goes out on the working day before it; the overdue notice and the escalation come the
-    policy's number of *working* days after the due day.
+    policy's number of *working* days after the due day. On a day off nothing is due (a tick
+    missed on Friday is caught up on Monday, not on Saturday).
 
     Of the reminders before the deadline only the most recent due one counts: if the 20th's
     tick never ran, the 21st sends the 5-day reminder — unless the 1-day one is due by then,
     which replaces it. Never both.
     """
-    due_day = period.due_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    zone = ZoneInfo(settings.TIME_ZONE)
+    if not calendar.is_working(now.astimezone(zone).date()):
+        return []  # nothing goes out on a day off; what was due waits for the next working day
+    due_day = period.due_at.astimezone(zone).date()
     kinds = []
     if now < period.due_at:
         passed = [
@@ -75,6 +79,13 @@ def reminder_day(due_day: dt.date, days_before: int, calendar: WorkCalendar) -> 
     """The day the reminder `days_before` the due day goes out: that day, or the working day
     before it when it is a day off."""
     return calendar.previous_working(due_day - dt.timedelta(days=days_before))
+
+
+def reminder_time(due_at: dt.datetime, days_before: int, *, province_id: int, hour: int = 8):
+    """When the reminder `days_before` a period's deadline goes out (the bench's moment)."""
+    due_day = due_at.astimezone(ZoneInfo(settings.TIME_ZONE)).date()
+    calendar = WorkCalendar.for_province(province_id)
+    return local_send_time(reminder_day(due_day, days_before, calendar), hour)
 
 
 def reminders_due(*, now: dt.datetime) -> list[Due]:

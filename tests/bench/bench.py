@@ -51,13 +51,17 @@ def main() -> None:
     )
 
     from reporting.models import Period, Reminder
+    from reporting.selectors.reminders import reminder_time
     from reporting.services.reminders import reminders_run
     from reporting.services.scorecards import scorecard_rollup
 
     today = timezone.localdate()
     month = (today.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     period = Period.objects.get(province__code="da-nang-2025", month=month)
-    moment = period.due_at - dt.timedelta(days=5) + dt.timedelta(hours=8, minutes=5)
+    # the 5-day reminder's moment (the working day before, when that day is a day off)
+    moment = reminder_time(period.due_at, 5, province_id=period.province_id) + dt.timedelta(
+        minutes=5
+    )
 
     def fan_out():
         Reminder.objects.filter(period=period).delete()

@@ -26,6 +26,7 @@ from django.utils import timezone  # noqa: E402
 
 from par_portal import months  # noqa: E402
 from reporting.models import Period, Reminder, Report  # noqa: E402
+from reporting.selectors.reminders import reminder_time  # noqa: E402
 from reporting.services.load_data import PREFIX  # noqa: E402
 from reporting.services.reminders import reminders_run  # noqa: E402
 from tests.smtp_sink import Sink  # noqa: E402
@@ -38,7 +39,8 @@ def main() -> None:
     Report.objects.filter(period__in=periods, unit__code__startswith=PREFIX).delete()
     Reminder.objects.filter(period__in=periods).delete()
     due = min(p.due_at for p in periods)
-    moment = due - dt.timedelta(days=5) + dt.timedelta(hours=8, minutes=5)
+    # the 5-day reminder's moment (the working day before, when that day is a day off)
+    moment = reminder_time(due, 5, province_id=periods[0].province_id) + dt.timedelta(minutes=5)
     with Sink() as sink:
         settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
         settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", sink.port

@@ -209,6 +209,13 @@ def test_two_beat_processes_send_no_duplicate_email(live_world, purge_queue):
     Period.objects.filter(pk=this_month.pk).update(
         due_at=now + dt.timedelta(days=2), locks_at=now + dt.timedelta(days=7)
     )
+    from reporting.models import CalendarException
+
+    CalendarException.objects.get_or_create(  # nothing goes out on a day off: today is not one
+        province_id=this_month.province_id,
+        day=timezone.localdate(now),
+        defaults={"kind": "working_day", "name_vi": "Ngày làm việc (thử)"},
+    )
     _every(1, "reporting.tasks.send_reminders")
     with Sink() as sink:
         worker = start_worker(purge_queue, sink.port)

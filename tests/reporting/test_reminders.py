@@ -50,10 +50,18 @@ def test_a_missed_day_is_caught_up_by_the_next_tick(world):
 
 
 def test_when_the_one_day_reminder_is_due_the_five_day_one_is_never_sent(world):
-    reminders_run(now=local(2030, 3, 24, 8, 5))
+    # the day before the 25th is Sunday 24 March 2030: the reminder goes out on Friday 22
+    reminders_run(now=local(2030, 3, 22, 8, 5))
     assert kinds(world) == [("a", "before_1"), ("b", "before_1")]
-    reminders_run(now=local(2030, 3, 24, 9, 5))
+    reminders_run(now=local(2030, 3, 22, 9, 5))
     assert kinds(world) == [("a", "before_1"), ("b", "before_1")]
+
+
+def test_nothing_goes_out_on_a_day_off(world):
+    reminders_run(now=local(2030, 3, 23, 9, 5))  # Saturday: Friday's ticks never ran
+    assert kinds(world) == []
+    reminders_run(now=local(2030, 3, 24, 9, 5))  # Sunday
+    assert kinds(world) == []
 
 
 def test_one_email_per_person_listing_everything_missing_for_them(world):
