@@ -26,6 +26,17 @@ def national_holidays(year: int, language: str) -> dict[dt.date, str]:
     return dict(holidays.country_holidays("VN", years=year, language=language))
 
 
+def national_why_off(day: dt.date) -> str:
+    """The public holiday or the weekend day that makes `day` a day off, in the active language
+    ("" for a weekday that is no holiday); no database query."""
+    name = national_holidays(day.year, _language()).get(day)
+    if name:
+        return name
+    if day.weekday() >= 5:
+        return _("Saturday") if day.weekday() == 5 else _("Sunday")
+    return ""
+
+
 def _language() -> str:
     return "en_US" if (get_language() or "vi").startswith("en") else "vi"
 
@@ -56,10 +67,7 @@ class WorkCalendar:
         exception = self.exceptions.get(day)
         if exception is not None:
             return exception.name
-        name = national_holidays(day.year, _language()).get(day)
-        if name:
-            return name
-        return _("Saturday") if day.weekday() == 5 else _("Sunday")
+        return national_why_off(day)
 
     def next_working(self, day: dt.date) -> dt.date:
         """`day` itself when it is a working day, else the first working day after it."""

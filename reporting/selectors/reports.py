@@ -300,7 +300,7 @@ def due_rule_text(period: Period) -> str:
     an ordinary month). Stored as a code; named here in the reader's language."""
     from django.utils.translation import gettext
 
-    from reporting.workdays import WorkCalendar
+    from reporting.workdays import WorkCalendar, national_why_off
 
     if period.due_rule not in (Period.DueRule.KEPT, Period.DueRule.MOVED):
         if period.due_rule == Period.DueRule.MANUAL:
@@ -309,7 +309,9 @@ def due_rule_text(period: Period) -> str:
     day = period.nominal_last_day
     if day is None:
         return ""
-    reason = WorkCalendar.for_province(period.province_id).why_off(day) or gettext("a day off")
+    # the holiday or weekend named without a query; the province's exceptions only otherwise
+    reason = national_why_off(day) or WorkCalendar.for_province(period.province_id).why_off(day)
+    reason = reason or gettext("a day off")
     values = {"day": f"{day:%d/%m}", "reason": reason}
     if period.due_rule == Period.DueRule.KEPT:
         return (
