@@ -319,10 +319,31 @@ class WebhookChannelAdmin(ProvinceScopedAdmin):
 
 @admin.register(ChannelDelivery)
 class ChannelDeliveryAdmin(ReadOnlyScopedAdmin):
+    """Each reminder sent on another channel than e-mail; a failed one is sent again here."""
+
     province_lookup = "reminder__period__province"
     list_display = ["reminder", "user", "channel", "status", "attempts", "sent_at", "error"]
     list_filter = ["channel", "status"]
     list_select_related = ["reminder__unit", "reminder__period", "user"]
+    actions = ["send_again"]
+
+    @admin.action(description=_("Send again"))
+    def send_again(self, request, queryset):
+        from reporting.services.channels import delivery_send_again
+
+        rows = list(queryset.filter(status=ChannelDelivery.Status.FAILED))
+        for delivery in rows:
+            delivery_send_again(delivery=delivery)
+        self.message_user(
+            request, _("%(n)s delivery(ies) queued again for the next run.") % {"n": len(rows)}
+        )
+
+    def has_change_permission(self, request, obj=None):
+        # The action needs it; the change form itself stays read-only (no editable fields).
+        return self._allowed(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
 
 @admin.register(PublicPage)

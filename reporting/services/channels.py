@@ -283,3 +283,14 @@ def default_text(kind: str) -> str:
     if kind == Reminder.Kind.ESCALATION:
         return _("PAR Portal: {unit} has still not reported for {month} (deadline {due}). {url}")
     return _("PAR Portal: the report of {unit} for {month} is due before {due}. {url}")
+
+
+def delivery_send_again(*, delivery: ChannelDelivery) -> None:
+    """Admin action: a failed delivery goes back to the queue, its attempts reset; the next
+    reminder run sends it (the unique key still makes it one delivery)."""
+    delivery.status, delivery.attempts, delivery.next_attempt_at = (
+        ChannelDelivery.Status.PENDING,
+        0,
+        None,
+    )
+    delivery.save(update_fields=["status", "attempts", "next_attempt_at"])

@@ -54,7 +54,15 @@ def test_due_at_is_the_start_of_the_25th_in_ho_chi_minh_city(period):
     month = period.month
     assert period.due_at.astimezone(HCM) == dt.datetime(month.year, month.month, 25, tzinfo=HCM)
     assert period.due_at.astimezone(dt.UTC).hour == 17  # 24th, 17:00 UTC
-    assert period.locks_at - period.due_at == dt.timedelta(days=5)
+    # the lock: the start of the day after five working days counted from the due day
+    from reporting.workdays import WorkCalendar
+
+    calendar = WorkCalendar.for_province(period.province_id)
+    first, lock = period.due_at.astimezone(HCM).date(), period.locks_at.astimezone(HCM)
+    assert lock.time() == dt.time(0, 0)
+    grace = [first + dt.timedelta(days=n) for n in range((lock.date() - first).days)]
+    assert sum(calendar.is_working(day) for day in grace) == 5
+    assert calendar.is_working(grace[-1])
 
 
 def test_submitted_one_microsecond_before_the_deadline_is_on_time(period, hai_chau, reporter):
