@@ -35,6 +35,35 @@ from reporting.services.staleness import period_inputs_changed
 from reporting.services.tokens import api_token_create, api_token_revoke
 
 
+class ActionsOnReadOnlyMixin:
+    """An audit list with an action (send again): the action needs the change permission; the
+    change form itself stays read-only (no editable fields)."""
+
+    def has_change_permission(self, request, obj=None):
+        return self._allowed(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+
+class BumpsProvinceMixin:
+    """Pages cache what these rows show under the province's version: a change shows at once
+    (saved with its inlines, deleted one by one or in bulk)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        bump([province_scope(form.instance.province_id)])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        bump([province_scope(obj.province_id)])
+
+    def delete_queryset(self, request, queryset):
+        ids = set(queryset.values_list("province_id", flat=True))
+        super().delete_queryset(request, queryset)
+        bump([province_scope(pk) for pk in ids])
+
+
 class RecomputesPeriodsMixin:
     """A change to the schedule or the calendar moves the deadlines of the periods not yet due
     (reporting.services.reports.periods_recompute)."""
@@ -161,7 +190,7 @@ class ScorecardPolicyAdmin(ProvinceScopedAdmin):
 
 
 @admin.register(Reminder)
-class ReminderAdmin(ReadOnlyScopedAdmin):
+class ReminderAdmin(ActionsOnReadOnlyMixin, ReadOnlyScopedAdmin):
     """Every reminder with its status; a final failure is sent again from here."""
 
     province_lookup = "period__province"
@@ -179,13 +208,6 @@ class ReminderAdmin(ReadOnlyScopedAdmin):
         self.message_user(
             request, _("%(n)s reminder(s) queued again for the next run.") % {"n": len(rows)}
         )
-
-    def has_change_permission(self, request, obj=None):
-        # The action needs it; the change form itself stays read-only (no editable fields).
-        return self._allowed(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
 
 
 @admin.register(FieldScorecard)
@@ -269,22 +291,13 @@ class InternalBandInline(ScopedInline, admin.TabularInline):
 
 
 @admin.register(InternalFramework)
-class InternalFrameworkAdmin(ProvinceScopedAdmin):
+class InternalFrameworkAdmin(BumpsProvinceMixin, ProvinceScopedAdmin):
     """A province's internal PAR index of a year: its criteria (some computed from the portal's
     data) and its bands; the focal agency scores the rest on the portal's scoring page."""
 
     list_display = ["province", "year", "decision", "is_published"]
     list_filter = ["year", "is_published"]
     inlines = [InternalCriterionInline, InternalBandInline]
-
-    # the units tab caches the index under the province's version: a change shows at once
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        bump([province_scope(form.instance.province_id)])
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        bump([province_scope(obj.province_id)])
 
 
 @admin.register(WebhookChannel)
@@ -318,7 +331,7 @@ class WebhookChannelAdmin(ProvinceScopedAdmin):
 
 
 @admin.register(ChannelDelivery)
-class ChannelDeliveryAdmin(ReadOnlyScopedAdmin):
+class ChannelDeliveryAdmin(ActionsOnReadOnlyMixin, ReadOnlyScopedAdmin):
     """Each reminder sent on another channel than e-mail; a failed one is sent again here."""
 
     province_lookup = "reminder__period__province"
@@ -338,16 +351,9 @@ class ChannelDeliveryAdmin(ReadOnlyScopedAdmin):
             request, _("%(n)s delivery(ies) queued again for the next run.") % {"n": len(rows)}
         )
 
-    def has_change_permission(self, request, obj=None):
-        # The action needs it; the change form itself stays read-only (no editable fields).
-        return self._allowed(request, obj)
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields]
-
 
 @admin.register(PublicPage)
-class PublicPageAdmin(ProvinceScopedAdmin):
+class PublicPageAdmin(BumpsProvinceMixin, ProvinceScopedAdmin):
     """Off by default; the admin chooses each part that anyone may read."""
 
     list_display = ["province", "is_published", "show_result", "show_targets", "show_fields"]
@@ -362,17 +368,3 @@ class PublicPageAdmin(ProvinceScopedAdmin):
             return "–"
         url = reverse("public_province", args=[obj.province.code])
         return format_html('<a href="{}">{}</a>', url, url)
-
-    def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        bump([province_scope(obj.province_id)])
-
-    def delete_model(self, request, obj):
-        province_id = obj.province_id
-        super().delete_model(request, obj)
-        bump([province_scope(province_id)])
-
-    def delete_queryset(self, request, queryset):
-        ids = list(queryset.values_list("province_id", flat=True))
-        super().delete_queryset(request, queryset)
-        bump([province_scope(pk) for pk in ids])

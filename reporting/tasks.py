@@ -142,7 +142,7 @@ def deliver_channel(self, delivery_id: int) -> None:
 
     outcome = delivery_send(delivery_id=delivery_id, now=timezone.now())
     log.info("Delivery %s: sent=%s retry_in=%s", delivery_id, outcome.sent, outcome.retry_in)
-    if outcome.retry_in is not None and not settings.CELERY_TASK_ALWAYS_EAGER:
+    if outcome.retry_in is not None and not self.request.is_eager:
         raise self.retry(countdown=outcome.retry_in)
 
 

@@ -25,6 +25,18 @@ FIVE_DAYS_BEFORE = local(2030, 3, 20, 8, 5)
 SECRET = "s3cret-for-tests"
 
 
+@pytest.fixture(autouse=True)
+def deliveries_in_process():
+    """Each delivery's task runs in this process, broker or not (with a broker, nothing would
+    consume it here; the worker's own test is tests/integration/test_celery_worker.py)."""
+    from par_portal.celery import app
+
+    before = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = before
+
+
 @pytest.fixture
 def world(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
