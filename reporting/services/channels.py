@@ -17,6 +17,8 @@ import hashlib
 import hmac
 import json
 import logging
+import smtplib
+import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -40,6 +42,14 @@ TIMEOUT_SECONDS = 10
 BACKOFF_CAP = dt.timedelta(hours=1)
 SIGNATURE_HEADER = "X-PAR-Signature"
 DELIVERY_HEADER = "X-PAR-Delivery"
+# The SMTP errors worth another attempt later (the e-mail channel's transient failures).
+TRANSIENT = (
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPConnectError,
+    socket.timeout,
+    ConnectionError,
+    TimeoutError,
+)
 
 
 class ChannelError(Exception):
@@ -67,8 +77,6 @@ class EmailChannel:
         self.connection = connection
 
     def send(self, message) -> None:
-        from reporting.services.reminders import TRANSIENT  # the SMTP errors worth a retry
-
         message.connection = self.connection
         try:
             message.send()

@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import random
 import smtplib
-import socket
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -35,6 +34,7 @@ from par_portal.cache import bump, user_scope
 from reporting.models import Notice, Reminder, Report
 from reporting.selectors.reminders import reminders_due, unit_addresses
 from reporting.services.channels import (
+    TRANSIENT,
     ChannelError,
     EmailChannel,
     deliveries_create,
@@ -46,13 +46,6 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE = dt.timedelta(minutes=1)
 BACKOFF_CAP = dt.timedelta(hours=1)
 RUN_LOCK_KEY = 2025_0725  # any constant shared by every process of this portal
-TRANSIENT = (
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPConnectError,
-    socket.timeout,
-    ConnectionError,
-    TimeoutError,
-)
 
 
 @dataclass
