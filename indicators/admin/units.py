@@ -30,7 +30,7 @@ class UnitForm(forms.ModelForm):
     its names filled in (the admin may still edit them)."""
 
     official_commune = forms.ChoiceField(
-        label=_("commune in the official list"),
+        label=_("Commune in the official list"),
         required=False,
         help_text=_(
             "For a commune, ward or special zone People's Committee: choose it, and its official "

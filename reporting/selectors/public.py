@@ -29,7 +29,7 @@ class PublicData:
     parts: tuple[str, ...]
     result: dict | None = None  # year, value, rank, pool, is_synthetic
     targets: dict | None = None  # year, min_pct, best_rank, fields: [{name_vi, best_rank, min_pct}]
-    fields: list[dict] = field(default_factory=list)  # name_vi, name_en, status, done, expected
+    fields: list[dict] = field(default_factory=list)  # name, status, done, expected, overdue
     fields_month: dt.date | None = None
     timeliness: dict | None = None  # month, on_time, expected, pct
     computed_at: dt.datetime | None = None
@@ -108,6 +108,7 @@ def _compute(province_id: int, *, now: dt.datetime) -> PublicData | None:
                 "status": card.status,
                 "done": card.mean_done_pct,
                 "expected": card.expected_pct,
+                "overdue": card.tasks_overdue,
             }
             for card in FieldScorecard.objects.filter(period=period)
             .select_related("field")
