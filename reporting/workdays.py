@@ -79,13 +79,9 @@ class WorkCalendar:
 
     def working_days_after(self, day: dt.date, count: int) -> dt.date:
         """The `count`-th working day after `day` (0: `day` itself, or the next working day)."""
-        found = self.next_working(day)
         if count == 0:
-            return found
-        found = day
-        for _step in range(count):
-            found = self.next_working(found + ONE_DAY)
-        return found
+            return self.next_working(day)
+        return self.working_days_from(day + ONE_DAY, count)
 
     def working_days_from(self, day: dt.date, count: int) -> dt.date:
         """The last of `count` working days starting on `day` (counted if it is one)."""

@@ -59,6 +59,11 @@ class Instants:
         }
 
 
+def _schedule(province: Province) -> ReportingSchedule:
+    """The province's reporting schedule, or the default one when it has none."""
+    return ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule()
+
+
 def period_instants(
     *,
     province: Province,
@@ -70,9 +75,7 @@ def period_instants(
     the 24th is the last day). When that day is not a working day, the schedule's rule keeps
     the deadline or moves the last day to the next working day. locks_at: the start of the day
     after `lock_after_days` working days counted from the due day."""
-    if schedule is None:
-        schedule = ReportingSchedule.objects.filter(province=province).first()
-        schedule = schedule or ReportingSchedule()
+    schedule = schedule or _schedule(province)
     calendar = calendar or WorkCalendar.for_province(province.pk)
     zone = ZoneInfo(settings.TIME_ZONE)
     nominal = dt.date(month.year, month.month, schedule.due_day) - dt.timedelta(days=1)
@@ -99,7 +102,7 @@ def periods_ensure(*, province: Province, first: dt.date, last: dt.date) -> list
     """Create the province's periods from month `first` to month `last` (existing rows kept,
     so an admin's moved deadline survives)."""
     periods = []
-    schedule = ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule()
+    schedule = _schedule(province)
     calendar = WorkCalendar.for_province(province.pk)
     month = months.first_day(first)
     while month <= last:
@@ -117,7 +120,7 @@ def periods_ensure(*, province: Province, first: dt.date, last: dt.date) -> list
 def periods_recompute(*, province: Province, now: dt.datetime) -> list[Period]:
     """After the schedule or the calendar changed: the periods not yet due get their deadline
     and lock again, except those an admin set by hand. Returns the periods that moved."""
-    schedule = ReportingSchedule.objects.filter(province=province).first() or ReportingSchedule()
+    schedule = _schedule(province)
     calendar = WorkCalendar.for_province(province.pk)
     moved = []
     with transaction.atomic():
