@@ -254,10 +254,7 @@ def compose(delivery: ChannelDelivery, config: WebhookChannel) -> WebhookMessage
     at_unit = Membership.objects.filter(
         user=delivery.user, unit=reminder.unit, role__in=UNIT_ROLES
     ).exists()
-    if at_unit:
-        path = reverse("reporting:report", args=[reminder.period_id, reminder.unit_id])
-    else:
-        path = reverse("reporting:board", args=[reminder.period_id])
+    path = reminder_path(reminder, at_unit=at_unit)
     due = reminder.period.due_at.astimezone(ZoneInfo(settings.TIME_ZONE))
     with translation.override(language):
         values = {
@@ -283,6 +280,14 @@ def compose(delivery: ChannelDelivery, config: WebhookChannel) -> WebhookMessage
             "url": values["url"],
         },
     )
+
+
+def reminder_path(reminder: Reminder, *, at_unit: bool) -> str:
+    """Where a reminder points, on every channel: the unit's people to their report form,
+    the province's (focal agency, committee) to the month's board."""
+    if at_unit:
+        return reverse("reporting:report", args=[reminder.period_id, reminder.unit_id])
+    return reverse("reporting:board", args=[reminder.period_id])
 
 
 def default_text(kind: str) -> str:

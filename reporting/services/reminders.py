@@ -26,7 +26,6 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import translation
 
 from indicators.models import Membership, Preference, Role
@@ -40,6 +39,7 @@ from reporting.services.channels import (
     deliveries_create,
     deliveries_queue,
     deliveries_waiting,
+    reminder_path,
 )
 
 MAX_ATTEMPTS = 5
@@ -372,10 +372,7 @@ def _compose(recipient: Recipient, rows: list[Reminder]) -> tuple[str, str, str,
     with translation.override(recipient.language):
         items = []
         for row in sorted(rows, key=lambda r: (r.period.month, r.unit.name_vi)):
-            if recipient.role == "unit":
-                path = reverse("reporting:report", args=[row.period_id, row.unit_id])
-            else:
-                path = reverse("reporting:board", args=[row.period_id])
+            path = reminder_path(row, at_unit=recipient.role == "unit")
             items.append(
                 {
                     "unit": row.unit.name,
